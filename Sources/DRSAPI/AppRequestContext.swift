@@ -1,0 +1,19 @@
+import HTTPTypes
+import Hummingbird
+
+/// The request context of every route: Hummingbird's core storage plus our request ID.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The `X-Request-Id` of this request, set by ``RequestEnvelopeMiddleware``.
+    public var requestID: String = ""
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+}
+
+extension HTTPField.Name {
+    static let xRequestID = Self("X-Request-Id")!
+    static let xLanguage = Self("X-Language")!
+    static let xAuthToken = Self("X-Auth-Token")!
+}

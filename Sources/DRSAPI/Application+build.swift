@@ -1,0 +1,47 @@
+import Configuration
+import DRSDomain
+import DRSStorage
+import Hummingbird
+import Logging
+
+/// Builds the `drs serve` application.
+///
+/// Configuration keys (read through `reader`):
+/// - `http.host` (string, default `127.0.0.1`), `http.port` (int, default `8080`): where to listen.
+/// - `log.level` (string, default `info`): trace, debug, info, notice, warning, error or critical.
+public func buildApplication(
+    reader: ConfigReader,
+    store: any JobStore,
+    limits: APILimits = APILimits(),
+    onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let logger = makeLogger(reader: reader)
+    let router = buildRouter(store: store, limits: limits)
+    let host = reader.string(forKey: "http.host", default: "127.0.0.1")
+    let port = reader.int(forKey: "http.port", default: 8080)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: nil),
+        onServerRunning: { channel in
+            let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
+            logger.notice("listening", metadata: ["address": .string("http://\(address)")])
+            await onServerRunning(address)
+        },
+        logger: logger
+    )
+}
+
+/// The router with its middleware and routes; tests drive it directly.
+public func buildRouter(store: any JobStore, limits: APILimits = APILimits()) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.middlewares.add(RequestEnvelopeMiddleware())
+    JobsController(store: store, authenticator: TokenAuthenticator(store: store), limits: limits).addRoutes(to: router)
+    return router
+}
+
+/// The process logger, at `log.level`.
+public func makeLogger(reader: ConfigReader, label: String = "drs") -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = reader.string(forKey: "log.level").flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+    return logger
+}

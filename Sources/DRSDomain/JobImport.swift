@@ -1,0 +1,182 @@
+/// The import format of `data-and-cli.md`: `{"jobs": [record, …]}`, checked whole before anything is written.
+
+/// Why an import document was refused: where (`jobs[3].children[0].status`) and what.
+public struct ImportError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+public enum JobImport {
+    /// Longest accepted task ID and name, in characters.
+    public static let maxIDLength = 64
+    public static let maxNameLength = 255
+
+    /// Parses and checks a whole import document.
+    /// - Parameters:
+    ///   - now: `create_time` for records without one.
+    ///   - makeID: generates IDs for records without one.
+    public static func parse(
+        _ bytes: some Collection<UInt8>,
+        now: String,
+        makeID: () -> String = JobID.generate
+    ) throws(ImportError) -> [JobRecord] {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes, maxDepth: 16)
+        } catch {
+            throw ImportError(path: "document", reason: "not valid JSON (\(error.reason) at byte \(error.offset))")
+        }
+        guard let members = document.objectMembers, let jobsValue = members.last(where: { $0.key == "jobs" })?.value,
+            case .array(let elements) = jobsValue
+        else {
+            throw ImportError(path: "document", reason: "expected an object {\"jobs\": [...]}")
+        }
+        var records: [JobRecord] = []
+        var seen: [String: String] = [:]
+        for (index, element) in elements.enumerated() {
+            let path = "jobs[\(index)]"
+            var record = try parseRecord(element, path: path, now: now, makeID: makeID, allowChildren: true)
+            for (childIndex, child) in record.children.enumerated() {
+                try remember(child.id, at: "\(path).children[\(childIndex)].id", in: &seen)
+            }
+            try remember(record.id, at: "\(path).id", in: &seen)
+            record.children.sort(by: JobRecord.childOrder)
+            records.append(record)
+        }
+        return records
+    }
+
+    private static func remember(_ id: String, at path: String, in seen: inout [String: String]) throws(ImportError) {
+        if let first = seen[id] {
+            throw ImportError(path: path, reason: "duplicate id \"\(id)\" (also at \(first))")
+        }
+        seen[id] = path
+    }
+
+    static func parseRecord(
+        _ value: JSONValue,
+        path: String,
+        now: String,
+        makeID: () -> String,
+        allowChildren: Bool
+    ) throws(ImportError) -> JobRecord {
+        guard let members = value.objectMembers else { throw ImportError(path: path, reason: "expected an object") }
+        let fields = RecordFields(members: members, path: path)
+
+        let id = try fields.string("id") ?? makeID()
+        guard !id.isEmpty, id.count <= maxIDLength, id.unicodeScalars.allSatisfy(JobID.isAllowed) else {
+            throw fields.error("id", "must be 1-\(maxIDLength) characters of A-Z, a-z, 0-9, '-', '_' or '.'")
+        }
+        guard let name = try fields.string("name") else { throw fields.error("name", "is required") }
+        guard !name.isEmpty, name.unicodeScalars.count <= maxNameLength else {
+            throw fields.error("name", "must be 1-\(maxNameLength) characters")
+        }
+        let createTime = try fields.string("create_time") ?? now
+        guard Timestamp.parse(createTime) != nil else {
+            throw fields.error("create_time", "must be a UTC time written yyyy-MM-dd HH:mm:ss")
+        }
+        var record = JobRecord(
+            id: id,
+            name: name,
+            status: try fields.required("status", JobStatus.self),
+            createTime: createTime,
+            engineType: try fields.required("engine_type", EngineType.self),
+            netType: try fields.required("net_type", NetType.self),
+            jobDirection: try fields.required("job_direction", JobDirection.self),
+            dbUseType: try fields.required("db_use_type", DBUseType.self),
+            taskType: try fields.required("task_type", TaskType.self)
+        )
+        record.description = try fields.string("description") ?? ""
+        if let message = try fields.string("error_msg"), !message.isEmpty { record.errorMessage = message }
+        record.billingTag = try fields.bool("billing_tag") ?? false
+        record.nodeNewFramework = try fields.bool("node_newFramework") ?? false
+        if let project = try fields.string("enterprise_project_id") {
+            guard !project.isEmpty else { throw fields.error("enterprise_project_id", "must not be empty") }
+            record.enterpriseProjectID = project
+        }
+        record.chargingMode = try fields.optional("charging_mode", ChargingMode.self) ?? .onDemand
+        record.currentAction = try fields.optional("current_action", CurrentAction.self)
+        if let tags = try fields.value("tags") {
+            do {
+                record.tags = try TagRules.parse(tags, field: "tags").map { JobRecord.Tag(key: $0.key, value: $0.value) }
+            } catch {
+                throw fields.error("tags", error.message(in: .enUS))
+            }
+        }
+        record.sourceInstance = try instance(fields, "source_instance")
+        record.targetInstance = try instance(fields, "target_instance")
+        if let children = try fields.value("children") {
+            guard case .array(let elements) = children else { throw fields.error("children", "must be an array") }
+            guard allowChildren || elements.isEmpty else { throw fields.error("children", "a subtask cannot have subtasks") }
+            for (index, element) in elements.enumerated() {
+                record.children.append(
+                    try parseRecord(element, path: "\(path).children[\(index)]", now: now, makeID: makeID, allowChildren: false)
+                )
+            }
+        }
+        return record
+    }
+
+    private static func instance(_ fields: RecordFields, _ name: String) throws(ImportError) -> JobRecord.Instance? {
+        guard let value = try fields.value(name) else { return nil }
+        guard let members = value.objectMembers else { throw fields.error(name, "must be an object {\"id\", \"ip\"}") }
+        let inner = RecordFields(members: members, path: "\(fields.path).\(name)")
+        let id = try inner.string("id")
+        if let id, id.isEmpty { throw inner.error("id", "must not be empty") }
+        var ip: String?
+        if let text = try inner.string("ip"), !text.isEmpty {
+            guard let canonical = IPAddress.canonical(text) else { throw inner.error("ip", "\"\(text)\" is not an IP address") }
+            ip = canonical
+        }
+        return id == nil && ip == nil ? nil : JobRecord.Instance(id: id, ip: ip)
+    }
+}
+
+/// Typed access to a record's members, with errors that name the record and field.
+struct RecordFields {
+    let members: [(key: String, value: JSONValue)]
+    let path: String
+
+    func error(_ field: String, _ reason: String) -> ImportError {
+        ImportError(path: "\(path).\(field)", reason: reason)
+    }
+
+    /// The member's value; nil when absent or null. The last of repeated members wins, as in most JSON readers.
+    func value(_ name: String) throws(ImportError) -> JSONValue? {
+        guard let value = members.last(where: { $0.key == name })?.value, value != .null else { return nil }
+        return value
+    }
+
+    func string(_ name: String) throws(ImportError) -> String? {
+        guard let value = try value(name) else { return nil }
+        guard case .string(let text) = value else { throw error(name, "must be a string") }
+        return text
+    }
+
+    func bool(_ name: String) throws(ImportError) -> Bool? {
+        guard let value = try value(name) else { return nil }
+        guard case .bool(let flag) = value else { throw error(name, "must be true or false") }
+        return flag
+    }
+
+    func optional<T: RawRepresentable<String> & CaseIterable>(_ name: String, _ type: T.Type) throws(ImportError) -> T? {
+        guard let text = try string(name) else { return nil }
+        guard let value = T(rawValue: text) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw error(name, "\"\(text)\" is not one of: \(allowed)")
+        }
+        return value
+    }
+
+    func required<T: RawRepresentable<String> & CaseIterable>(_ name: String, _ type: T.Type) throws(ImportError) -> T {
+        guard let value = try optional(name, type) else { throw error(name, "is required") }
+        return value
+    }
+}

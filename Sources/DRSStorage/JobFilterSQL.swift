@@ -1,0 +1,108 @@
+import DRSDomain
+import SQLKit
+
+/// The SQL of the query contract, written once over SQLKit for every database.
+/// Values are always bound parameters; only the name search differs between dialects.
+struct JobFilterSQL: Sendable {
+    /// How a database searches task names for a case-folded substring; `alias` is the jobs table.
+    typealias NameSearch = @Sendable (_ folded: String, _ alias: String) -> SQLQueryString
+
+    let nameSearch: NameSearch
+
+    /// `WHERE …` for the top-level tasks of `project` that match `query`, on table alias `j`.
+    func whereClause(_ query: JobQuery, project: String) -> SQLQueryString {
+        var conditions: [SQLQueryString] = [
+            "j.project_id = \(bind: project)",
+            "j.parent_pk IS NULL",
+            "j.db_use_type = \(bind: query.dbUseType.rawValue)",
+        ]
+        if let engine = query.engineType { conditions.append("j.engine_type = \(bind: engine.rawValue)") }
+        if let status = query.status {
+            conditions.append("j.status = \(bind: status.rawValue)")
+        } else {
+            conditions.append("j.status <> \(bind: JobStatus.deleted.rawValue)")
+        }
+        if let netType = query.netType { conditions.append("j.net_type = \(bind: netType.rawValue)") }
+        if let project = query.enterpriseProjectID { conditions.append("j.enterprise_project_id = \(bind: project)") }
+        switch query.name {
+        case .ids(let ids): conditions.append("j.id IN (\(binds: ids))")
+        case .text(let text):
+            conditions.append("(j.id = \(bind: text) OR \(nameSearch(Self.fold(text), "j")))")
+        case nil: break
+        }
+        for tag in query.tags {
+            if let value = tag.value {
+                conditions.append(
+                    "j.pk IN (SELECT job_pk FROM job_tags WHERE project_id = \(bind: project) AND key = \(bind: tag.key) AND value = \(bind: value))"
+                )
+            } else {
+                conditions.append("j.pk IN (SELECT job_pk FROM job_tags WHERE project_id = \(bind: project) AND key = \(bind: tag.key))")
+            }
+        }
+        if !query.instanceIDs.isEmpty {
+            conditions.append(
+                "j.pk IN (SELECT job_pk FROM job_instances WHERE project_id = \(bind: project) AND instance_id IN (\(binds: query.instanceIDs)))"
+            )
+        }
+        if let ip = query.instanceIP {
+            conditions.append("j.pk IN (SELECT job_pk FROM job_instances WHERE project_id = \(bind: project) AND ip = \(bind: ip))")
+        }
+        return "WHERE " + conditions.joined(separator: " AND ")
+    }
+
+    /// Tasks strictly after `last` in the answer order (`create_time` descending, then `id`).
+    static func after(_ last: JobRecord) -> SQLQueryString {
+        "(j.create_time < \(bind: last.createTime) OR (j.create_time = \(bind: last.createTime) AND j.id > \(bind: last.id)))"
+    }
+
+    static let order: SQLQueryString = "ORDER BY j.create_time DESC, j.id ASC"
+
+    /// Case folding shared by stored names and search text.
+    static func fold(_ text: String) -> String { text.lowercased() }
+
+    /// The selected columns, in the order ``JobRow`` reads them.
+    static let columns: SQLQueryString = """
+        j.pk, j.parent_pk, j.id, j.name, j.status, j.description, j.create_time, j.error_msg, j.engine_type, j.net_type, \
+        j.billing_tag, j.job_direction, j.db_use_type, j.task_type, j.node_new_framework, j.enterprise_project_id, \
+        j.charging_mode, j.current_action
+        """
+}
+
+/// A stored task row: its keys and the record.
+struct JobRow {
+    var pk: Int
+    var parentPK: Int?
+    var record: JobRecord
+
+    init(_ row: any SQLRow) throws {
+        func text(_ column: String) throws -> String { try row.decode(column: column, as: String.self) }
+        func value<T: RawRepresentable<String>>(_ column: String, _ type: T.Type) throws -> T {
+            let raw = try text(column)
+            guard let value = T(rawValue: raw) else { throw StoreError.corrupt("jobs.\(column) = \(raw)") }
+            return value
+        }
+        pk = try row.decode(column: "pk", as: Int.self)
+        parentPK = try row.decode(column: "parent_pk", as: Int?.self)
+        record = JobRecord(
+            id: try text("id"),
+            name: try text("name"),
+            status: try value("status", JobStatus.self),
+            createTime: try text("create_time"),
+            engineType: try value("engine_type", EngineType.self),
+            netType: try value("net_type", NetType.self),
+            jobDirection: try value("job_direction", JobDirection.self),
+            dbUseType: try value("db_use_type", DBUseType.self),
+            taskType: try value("task_type", TaskType.self)
+        )
+        record.description = try text("description")
+        record.errorMessage = try row.decode(column: "error_msg", as: String?.self)
+        record.billingTag = try row.decode(column: "billing_tag", as: Int.self) != 0
+        record.nodeNewFramework = try row.decode(column: "node_new_framework", as: Int.self) != 0
+        record.enterpriseProjectID = try text("enterprise_project_id")
+        record.chargingMode = try value("charging_mode", ChargingMode.self)
+        if let action = try row.decode(column: "current_action", as: String?.self) {
+            guard let value = CurrentAction(rawValue: action) else { throw StoreError.corrupt("jobs.current_action = \(action)") }
+            record.currentAction = value
+        }
+    }
+}

@@ -1,0 +1,110 @@
+/// The SQLite schema, as versioned migrations applied in order at start-up.
+///
+/// Never edit a released migration: add a new one.
+enum SQLiteSchema {
+    struct Migration {
+        var version: Int
+        var name: String
+        var statements: [String]
+    }
+
+    static let migrations: [Migration] = [
+        Migration(
+            version: 1,
+            name: "projects, secrets, jobs, tags, instances, name search",
+            statements: [
+                """
+                CREATE TABLE projects (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                )
+                """,
+                "CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                """
+                CREATE TABLE jobs (
+                    pk INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    project_id TEXT NOT NULL REFERENCES projects(id),
+                    parent_pk INTEGER REFERENCES jobs(pk) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    name_folded TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    create_time TEXT NOT NULL,
+                    error_msg TEXT,
+                    engine_type TEXT NOT NULL,
+                    net_type TEXT NOT NULL,
+                    billing_tag INTEGER NOT NULL,
+                    job_direction TEXT NOT NULL,
+                    db_use_type TEXT NOT NULL,
+                    task_type TEXT NOT NULL,
+                    node_new_framework INTEGER NOT NULL,
+                    enterprise_project_id TEXT NOT NULL,
+                    charging_mode TEXT NOT NULL,
+                    current_action TEXT
+                )
+                """,
+                // The list query: project, scenario, engine, then the answer order.
+                """
+                CREATE INDEX jobs_list ON jobs (project_id, db_use_type, engine_type, create_time DESC, id)
+                    WHERE parent_pk IS NULL
+                """,
+                "CREATE INDEX jobs_by_use ON jobs (project_id, db_use_type, create_time DESC, id) WHERE parent_pk IS NULL",
+                "CREATE INDEX jobs_all ON jobs (project_id, create_time DESC, id) WHERE parent_pk IS NULL",
+                "CREATE INDEX jobs_by_status ON jobs (project_id, status, create_time DESC, id) WHERE parent_pk IS NULL",
+                "CREATE INDEX jobs_by_net_type ON jobs (project_id, net_type, create_time DESC, id) WHERE parent_pk IS NULL",
+                """
+                CREATE INDEX jobs_by_enterprise_project ON jobs (project_id, enterprise_project_id, create_time DESC, id)
+                    WHERE parent_pk IS NULL
+                """,
+                "CREATE INDEX jobs_children ON jobs (parent_pk, create_time, id) WHERE parent_pk IS NOT NULL",
+                """
+                CREATE TABLE job_tags (
+                    job_pk INTEGER NOT NULL REFERENCES jobs(pk) ON DELETE CASCADE,
+                    project_id TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (job_pk, key)
+                )
+                """,
+                "CREATE INDEX job_tags_lookup ON job_tags (project_id, key, value)",
+                """
+                CREATE TABLE job_instances (
+                    job_pk INTEGER NOT NULL REFERENCES jobs(pk) ON DELETE CASCADE,
+                    project_id TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    instance_id TEXT,
+                    ip TEXT,
+                    PRIMARY KEY (job_pk, role)
+                )
+                """,
+                "CREATE INDEX job_instances_by_id ON job_instances (project_id, instance_id)",
+                "CREATE INDEX job_instances_by_ip ON job_instances (project_id, ip)",
+                // Substring search on names: a trigram index over the case-folded name.
+                """
+                CREATE VIRTUAL TABLE jobs_name_search USING fts5(
+                    name_folded, content='jobs', content_rowid='pk', tokenize='trigram case_sensitive 1'
+                )
+                """,
+                """
+                CREATE TRIGGER jobs_name_search_insert AFTER INSERT ON jobs BEGIN
+                    INSERT INTO jobs_name_search (rowid, name_folded) VALUES (new.pk, new.name_folded);
+                END
+                """,
+                """
+                CREATE TRIGGER jobs_name_search_delete AFTER DELETE ON jobs BEGIN
+                    INSERT INTO jobs_name_search (jobs_name_search, rowid, name_folded) VALUES ('delete', old.pk, old.name_folded);
+                END
+                """,
+                """
+                CREATE TRIGGER jobs_name_search_update AFTER UPDATE OF name_folded ON jobs BEGIN
+                    INSERT INTO jobs_name_search (jobs_name_search, rowid, name_folded) VALUES ('delete', old.pk, old.name_folded);
+                    INSERT INTO jobs_name_search (rowid, name_folded) VALUES (new.pk, new.name_folded);
+                END
+                """,
+            ]
+        )
+    ]
+}

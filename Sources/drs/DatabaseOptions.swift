@@ -1,0 +1,52 @@
+import ArgumentParser
+import Configuration
+import DRSAPI
+import DRSStorage
+import Logging
+
+/// `--database`, shared by every command that touches data.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: "A SQLite file path, or a postgres:// URL. Default: $DRS_DATABASE, else drs.sqlite in the current folder."
+    )
+    var database: String?
+
+    /// Command-line values first, then environment variables (`DRS_DATABASE`, `HTTP_HOST`, `HTTP_PORT`, `LOG_LEVEL`).
+    func configReader(_ values: [AbsoluteConfigKey: ConfigValue] = [:]) -> ConfigReader {
+        var values = values
+        if let database { values["drs.database"] = .init(.string(database), isSecret: true) }
+        return ConfigReader(providers: [InMemoryProvider(name: "arguments", values: values), EnvironmentVariablesProvider()])
+    }
+
+    /// Opens (creating and migrating if needed) the store the options name.
+    func openStore(_ reader: ConfigReader) async throws -> any JobStore {
+        let location = reader.string(forKey: "drs.database", isSecret: true, default: StoreLocation.defaultPath)
+        do {
+            return try await StoreLocation.open(location, logger: makeLogger(reader: reader, label: "drs.store"))
+        } catch let error as StoreLocation.OpenError {
+            throw ValidationError(error.description)
+        } catch {
+            throw CLIError("cannot open the database \(location): \(error)")
+        }
+    }
+
+    /// Runs `body` with the store open, and closes it afterwards.
+    func withStore<T>(_ reader: ConfigReader, _ body: (any JobStore) async throws -> T) async throws -> T {
+        let store = try await openStore(reader)
+        do {
+            let result = try await body(store)
+            await store.shutdown()
+            return result
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+}
+
+/// A one-line error for stderr.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
