@@ -35,6 +35,16 @@ actor SQLiteConnectionPool {
         }
     }
 
+    /// Closes the connections nobody is using; later operations open new ones.
+    func closeIdleConnections() async {
+        let connections = idle
+        idle = []
+        for connection in connections {
+            all[ObjectIdentifier(connection)] = nil
+            try? await connection.close()
+        }
+    }
+
     func shutdown() async {
         let connections = Array(all.values)
         all = [:]

@@ -30,6 +30,8 @@ public struct SQLiteJobStore: JobStore {
         )
         do {
             try await store.migrate()
+            // Fresh connections read the planner statistics the migrations wrote.
+            await store.pool.closeIdleConnections()
         } catch {
             await store.shutdown()
             throw error
