@@ -43,6 +43,7 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -75,12 +76,32 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DRSDomainTests", dependencies: ["DRSDomain"], swiftSettings: swiftSettings),
-        .testTarget(name: "DRSStorageTests", dependencies: ["DRSDomain", "DRSStorage"], swiftSettings: swiftSettings),
+        // Fixtures and store set-up shared by the test targets.
+        .target(
+            name: "DRSTestSupport",
+            dependencies: ["DRSDomain", "DRSStorage", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/DRSTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DRSStorageTests",
+            dependencies: [
+                "DRSDomain", "DRSStorage", "DRSTestSupport",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DRSAPITests",
             dependencies: [
-                "DRSDomain", "DRSStorage", "DRSAPI",
+                "DRSDomain", "DRSStorage", "DRSAPI", "DRSTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: swiftSettings

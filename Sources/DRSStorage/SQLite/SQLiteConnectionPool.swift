@@ -1,4 +1,5 @@
 import Logging
+import NIOPosix
 import SQLiteNIO
 
 /// A small pool of SQLite connections to one database file.
@@ -13,12 +14,17 @@ actor SQLiteConnectionPool {
     private var all: [ObjectIdentifier: SQLiteConnection] = [:]
     private var opening = 0
     private var waiters: [CheckedContinuation<SQLiteConnection, any Error>] = []
+    /// One thread per connection: a connection waiting on a lock blocks its thread, and must not starve the
+    /// connection that holds the lock of a thread to finish on.
+    private let threadPool: NIOThreadPool
 
     init(path: String, maxConnections: Int, busyTimeoutMilliseconds: Int, logger: Logger) {
         self.path = path
         self.maxConnections = maxConnections
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         self.logger = logger
+        self.threadPool = NIOThreadPool(numberOfThreads: maxConnections)
+        self.threadPool.start()
     }
 
     func acquire() async throws -> SQLiteConnection {
@@ -52,13 +58,19 @@ actor SQLiteConnectionPool {
         for waiter in waiters { waiter.resume(throwing: StoreError.unavailable("the store is shutting down")) }
         waiters = []
         for connection in connections { try? await connection.close() }
+        try? await threadPool.shutdownGracefully()
     }
 
     private func open() async throws -> SQLiteConnection {
         opening += 1
         defer { opening -= 1 }
         do {
-            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            let connection = try await SQLiteConnection.open(
+                storage: .file(path: path),
+                threadPool: threadPool,
+                logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton.any()
+            )
             do {
                 // busy_timeout replaces the driver's retry-forever busy handler, so a locked database
                 // becomes an error (503) instead of a hung request.

@@ -133,8 +133,12 @@ public struct SQLiteJobStore: JobStore {
     }
 
     public func tokenSecret() async throws -> [UInt8] {
-        try await withTransaction(immediate: true) { db in
-            let select: SQLQueryString = "SELECT value FROM server_secrets WHERE name = 'token'"
+        let select: SQLQueryString = "SELECT value FROM server_secrets WHERE name = 'token'"
+        // Read first: only the very first call on a database needs the write lock.
+        if let hex = try await withConnection({ try await $0.raw(select).first(decodingColumn: "value", as: String.self) }) {
+            return try Self.bytes(hex: hex)
+        }
+        return try await withTransaction(immediate: true) { db in
             if let hex = try await db.raw(select).first(decodingColumn: "value", as: String.self) {
                 return try Self.bytes(hex: hex)
             }

@@ -2,11 +2,11 @@ import DRSDomain
 
 /// The hand-checked data set of the contract tests: two projects, tasks chosen so that every filter,
 /// the ordering tie-break and paging have something to show.
-enum Fixture {
-    static let projectA = String(repeating: "a", count: 32)
-    static let projectB = String(repeating: "b", count: 32)
+public enum Fixture {
+    public static let projectA = String(repeating: "a", count: 32)
+    public static let projectB = String(repeating: "b", count: 32)
 
-    static func job(
+    public static func job(
         _ id: String,
         _ name: String,
         _ use: DBUseType,
@@ -31,7 +31,7 @@ enum Fixture {
         return record
     }
 
-    static let tasksA: [JobRecord] = [
+    public static let tasksA: [JobRecord] = [
         job("a01", "DRS_1", .sync, .mysql, .configuration, "2021-01-05 10:00:00", net: .vpc),
         job("a02", "DRSx1", .sync, .mysql, .increTransferStarted, "2021-01-05 10:00:00"),
         job("a03", "Orders-Replica", .sync, .mysql, .deleted, "2021-01-04 00:00:00"),
@@ -61,7 +61,7 @@ enum Fixture {
         },
     ]
 
-    static let tasksB: [JobRecord] = [
+    public static let tasksB: [JobRecord] = [
         job("b01", "DRS_1 other", .sync, .mysql, .configuration, "2021-01-07 00:00:00") {
             $0.tags = [.init(key: "env", value: "prod")]
             $0.sourceInstance = .init(id: "inst-1", ip: "10.0.0.1")
@@ -69,7 +69,7 @@ enum Fixture {
     ]
 
     /// Query bodies, the IDs they answer in project A in order, and `total_record` when it is not the ID count.
-    static let expectations: [(body: String, ids: [String], total: Int?)] = [
+    public static let expectations: [(body: String, ids: [String], total: Int?)] = [
         (#"{"db_use_type":"sync"}"#, ["a07", "a01", "a02"], nil),
         (#"{"db_use_type":"sync","engine_type":""}"#, ["a07", "a01", "a02", "a04", "a06"], nil),
         (#"{"db_use_type":"sync","engine_type":"","status":"DELETED"}"#, ["a03"], nil),
