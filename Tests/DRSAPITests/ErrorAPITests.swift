@@ -1,6 +1,5 @@
 import DRSAPI
 import DRSDomain
-@testable import DRSStorage
 import DRSTestSupport
 import Foundation
 import HTTPTypes
@@ -8,6 +7,8 @@ import HummingbirdTesting
 import NIOCore
 import SQLiteNIO
 import Testing
+
+@testable import DRSStorage
 
 /// Headers, credentials, project checks and every error answer, over HTTP.
 @Suite struct ErrorAPITests {

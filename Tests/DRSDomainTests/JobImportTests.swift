@@ -2,7 +2,8 @@ import DRSDomain
 import Testing
 
 @Suite struct JobImportTests {
-    static let minimal = #"{"name":"n","status":"CONFIGURATION","engine_type":"mysql","net_type":"eip","job_direction":"up","db_use_type":"sync","task_type":"FULL_TRANS"}"#
+    static let minimal =
+        #"{"name":"n","status":"CONFIGURATION","engine_type":"mysql","net_type":"eip","job_direction":"up","db_use_type":"sync","task_type":"FULL_TRANS"}"#
 
     func parse(_ text: String) throws(ImportError) -> [JobRecord] {
         try JobImport.parse(Array(text.utf8), now: "2024-01-02 03:04:05", makeID: { "generated-id" })
@@ -31,7 +32,8 @@ import Testing
 
     @Test func everyField() throws {
         let text = Self.record(
-            adding: #","id":"x-1","description":"d","create_time":"2020-12-21 10:57:49","error_msg":"boom","billing_tag":true,"node_newFramework":true,"enterprise_project_id":"eps-1","charging_mode":"period","current_action":"STOP_JOB","tags":[{"key":"env","value":"prod"}],"source_instance":{"id":"s","ip":"2001:DB8::1"},"target_instance":{"ip":"198.51.100.7"},"children":[{"id":"c-2","name":"c2","status":"CHILD_TRANSFER_STARTED","engine_type":"mysql","net_type":"vpc","job_direction":"down","db_use_type":"sync","task_type":"INCR_TRANS","create_time":"2020-12-22 00:00:00"},{"id":"c-1","name":"c1","status":"CHILD_TRANSFER_FAILED","engine_type":"mysql","net_type":"vpc","job_direction":"down","db_use_type":"sync","task_type":"INCR_TRANS","create_time":"2020-12-21 00:00:00"}]"#
+            adding:
+                #","id":"x-1","description":"d","create_time":"2020-12-21 10:57:49","error_msg":"boom","billing_tag":true,"node_newFramework":true,"enterprise_project_id":"eps-1","charging_mode":"period","current_action":"STOP_JOB","tags":[{"key":"env","value":"prod"}],"source_instance":{"id":"s","ip":"2001:DB8::1"},"target_instance":{"ip":"198.51.100.7"},"children":[{"id":"c-2","name":"c2","status":"CHILD_TRANSFER_STARTED","engine_type":"mysql","net_type":"vpc","job_direction":"down","db_use_type":"sync","task_type":"INCR_TRANS","create_time":"2020-12-22 00:00:00"},{"id":"c-1","name":"c1","status":"CHILD_TRANSFER_FAILED","engine_type":"mysql","net_type":"vpc","job_direction":"down","db_use_type":"sync","task_type":"INCR_TRANS","create_time":"2020-12-21 00:00:00"}]"#
         )
         let record = try #require(try parse(#"{"jobs":[\#(text)]}"#).first)
         #expect(record.id == "x-1" && record.description == "d" && record.createTime == "2020-12-21 10:57:49")

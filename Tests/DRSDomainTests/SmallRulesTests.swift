@@ -29,7 +29,10 @@ import Testing
         #expect(Timestamp.format(secondsSince1970: 1_608_548_156) == "2020-12-21 10:55:56")
     }
 
-    @Test(arguments: ["2020-12-21T10:57:49", "2020-12-21 10:57", "2020-02-30 00:00:00", "2021-02-29 00:00:00", "2020-12-21 24:00:00", "20-12-21 10:57:49", "2020-13-01 00:00:00", ""])
+    @Test(arguments: [
+        "2020-12-21T10:57:49", "2020-12-21 10:57", "2020-02-30 00:00:00", "2021-02-29 00:00:00", "2020-12-21 24:00:00", "20-12-21 10:57:49",
+        "2020-13-01 00:00:00", "",
+    ])
     func rejectsOtherShapes(text: String) {
         #expect(Timestamp.parse(text) == nil)
     }
@@ -53,7 +56,10 @@ import Testing
     @Test func projectIDs() {
         #expect(ProjectID.isValid("054ba152d480d55b2f5dc0069e7ddef0"))
         #expect(ProjectID.isValid(ProjectID.generate()))
-        for bad in ["054BA152D480D55B2F5DC0069E7DDEF0", "054ba152d480d55b2f5dc0069e7ddef", "054ba152d480d55b2f5dc0069e7ddef0a", "g54ba152d480d55b2f5dc0069e7ddef0", ""] {
+        for bad in [
+            "054BA152D480D55B2F5DC0069E7DDEF0", "054ba152d480d55b2f5dc0069e7ddef", "054ba152d480d55b2f5dc0069e7ddef0a",
+            "g54ba152d480d55b2f5dc0069e7ddef0", "",
+        ] {
             #expect(!ProjectID.isValid(bad), "\(bad)")
         }
     }

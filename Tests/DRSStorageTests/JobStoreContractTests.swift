@@ -1,6 +1,6 @@
 import DRSDomain
-import DRSTestSupport
 import DRSStorage
+import DRSTestSupport
 import Testing
 
 /// The contract every ``JobStore`` implementation must pass.

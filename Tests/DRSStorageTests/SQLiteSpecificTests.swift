@@ -43,10 +43,11 @@ import Testing
             await seeding.shutdown()
             let store = try await SQLiteJobStore.open(path: path)
             defer { Task { await store.shutdown() } }
-            let bodies = Fixture.expectations.map(\.body).filter { !$0.contains(#""name":"_""#) && !$0.contains(#""name":"%""#) } + [
-                #"{"db_use_type":"sync","engine_type":"","name":"orders"}"#,
-                #"{"db_use_type":"sync","engine_type":"","status":"CONFIGURATION","net_type":"vpc"}"#,
-            ]
+            let bodies =
+                Fixture.expectations.map(\.body).filter { !$0.contains(#""name":"_""#) && !$0.contains(#""name":"%""#) } + [
+                    #"{"db_use_type":"sync","engine_type":"","name":"orders"}"#,
+                    #"{"db_use_type":"sync","engine_type":"","status":"CONFIGURATION","net_type":"vpc"}"#,
+                ]
             for body in bodies {
                 let plan = try await Self.plans(store, body)
                 // "SCAN <table>" reads a whole table; the trigram index shows as a virtual-table scan by MATCH.

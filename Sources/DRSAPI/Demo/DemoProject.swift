@@ -39,7 +39,8 @@ public enum DemoProject {
         // page's multi-ID example, two the instance IDs and IP of its instance examples.
         let syncStatuses: [JobStatus] = [
             .increTransferStarted, .fullTransferComplete, .startJobFailed, .pausing, .fullTransferFailed, .releaseResourceFailed,
-            .childTransferStarted, .nodeUpgradeComplete, .changeJobFailed, .rebuildNodeFailed, .creating, .startJobing, .releaseChildTransferComplete, .deleted,
+            .childTransferStarted, .nodeUpgradeComplete, .changeJobFailed, .rebuildNodeFailed, .creating, .startJobing, .releaseChildTransferComplete,
+            .deleted,
         ]
         for (index, status) in syncStatuses.enumerated() {
             let id: String
@@ -55,7 +56,10 @@ public enum DemoProject {
                 createTime: "2020-12-20 \(10 + index):00:00",
                 dbUseType: .sync
             )
-            if index == 2 { job.sourceInstance = JobRecord.Instance(id: "id1", ip: "127.0.0.1") }
+            if index == 2 {
+                job.sourceInstance = JobRecord.Instance(id: "id1", ip: "127.0.0.1")
+                job.tags = [JobRecord.Tag(key: "env", value: "test")]
+            }
             if index == 3 { job.targetInstance = JobRecord.Instance(id: "id2", ip: "192.0.2.10") }
             if index == 4 { job.tags = [JobRecord.Tag(key: "env", value: "prod")] }
             jobs.append(job)

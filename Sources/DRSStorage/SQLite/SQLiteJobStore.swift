@@ -96,10 +96,11 @@ public struct SQLiteJobStore: JobStore {
             ).run()
         }
         try await withTransaction(immediate: true) { db in
-            let applied = try await db.raw("SELECT coalesce(max(version), 0) AS version FROM schema_migrations").first(
-                decodingColumn: "version",
-                as: Int.self
-            ) ?? 0
+            let applied =
+                try await db.raw("SELECT coalesce(max(version), 0) AS version FROM schema_migrations").first(
+                    decodingColumn: "version",
+                    as: Int.self
+                ) ?? 0
             for migration in SQLiteSchema.migrations where migration.version > applied {
                 for statement in migration.statements { try await db.raw(SQLQueryString(statement)).run() }
                 try await db.raw(

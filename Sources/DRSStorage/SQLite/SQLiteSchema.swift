@@ -116,22 +116,24 @@ enum SQLiteSchema {
     /// Fixed planner statistics (the shape of a large multi-tenant database), so that SQLite drives each query from
     /// its most selective index (a tag, an instance, a name match) instead of walking the tenant's task list.
     /// drs never runs ANALYZE, so these stay as written.
-    static let plannerStatistics: [String] = [
-        "ANALYZE sqlite_schema",
-        "DELETE FROM sqlite_stat1",
-    ] + [
-        ("jobs", "jobs_list", "1000000 10000 3000 1000 2 1"),
-        ("jobs", "jobs_by_use", "1000000 10000 3000 2 1"),
-        ("jobs", "jobs_all", "1000000 10000 2 1"),
-        ("jobs", "jobs_by_status", "1000000 10000 1000 2 1"),
-        ("jobs", "jobs_by_net_type", "1000000 10000 3000 2 1"),
-        ("jobs", "jobs_by_enterprise_project", "1000000 10000 5000 2 1"),
-        ("jobs", "jobs_children", "1000000 5 2 1"),
-        ("jobs", "sqlite_autoindex_jobs_1", "1000000 1"),
-        ("job_tags", "job_tags_lookup", "2000000 20000 2000 50"),
-        ("job_tags", "sqlite_autoindex_job_tags_1", "2000000 2 1"),
-        ("job_instances", "job_instances_by_id", "2000000 20000 2"),
-        ("job_instances", "job_instances_by_ip", "2000000 20000 2"),
-        ("job_instances", "sqlite_autoindex_job_instances_1", "2000000 2 1"),
-    ].map { "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('\($0.0)', '\($0.1)', '\($0.2)')" }
+    static let plannerStatistics: [String] =
+        [
+            "ANALYZE sqlite_schema",
+            "DELETE FROM sqlite_stat1",
+        ]
+        + [
+            ("jobs", "jobs_list", "1000000 10000 3000 1000 2 1"),
+            ("jobs", "jobs_by_use", "1000000 10000 3000 2 1"),
+            ("jobs", "jobs_all", "1000000 10000 2 1"),
+            ("jobs", "jobs_by_status", "1000000 10000 1000 2 1"),
+            ("jobs", "jobs_by_net_type", "1000000 10000 3000 2 1"),
+            ("jobs", "jobs_by_enterprise_project", "1000000 10000 5000 2 1"),
+            ("jobs", "jobs_children", "1000000 5 2 1"),
+            ("jobs", "sqlite_autoindex_jobs_1", "1000000 1"),
+            ("job_tags", "job_tags_lookup", "2000000 20000 2000 50"),
+            ("job_tags", "sqlite_autoindex_job_tags_1", "2000000 2 1"),
+            ("job_instances", "job_instances_by_id", "2000000 20000 2"),
+            ("job_instances", "job_instances_by_ip", "2000000 20000 2"),
+            ("job_instances", "sqlite_autoindex_job_instances_1", "2000000 2 1"),
+        ].map { "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('\($0.0)', '\($0.1)', '\($0.2)')" }
 }
