@@ -28,6 +28,7 @@ import Testing
             let keys = [
                 "\"id\"", "\"name\"", "\"status\"", "\"description\"", "\"create_time\"", "\"error_msg\"", "\"engine_type\"",
                 "\"net_type\"", "\"billing_tag\"", "\"job_direction\"", "\"db_use_type\"", "\"task_type\"", "\"children\"",
+                "\"node_newFramework\"", "\"job_action\"",
             ]
             var last = text.startIndex
             for key in keys {
