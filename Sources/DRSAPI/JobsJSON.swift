@@ -37,32 +37,7 @@ enum JobsJSON {
 
     /// `JobInfo`, keys in the documented order.
     static func writeJob(_ job: JobRecord, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("{\"id\":")
-        buffer.writeJSONString(job.id)
-        buffer.writeStaticString(",\"name\":")
-        buffer.writeJSONString(job.name)
-        buffer.writeStaticString(",\"status\":")
-        buffer.writeJSONString(job.status.rawValue)
-        buffer.writeStaticString(",\"description\":")
-        buffer.writeJSONString(job.description)
-        buffer.writeStaticString(",\"create_time\":")
-        buffer.writeJSONString(job.createTime)
-        if let message = job.errorMessage {
-            buffer.writeStaticString(",\"error_msg\":")
-            buffer.writeJSONString(message)
-        }
-        buffer.writeStaticString(",\"engine_type\":")
-        buffer.writeJSONString(job.engineType.rawValue)
-        buffer.writeStaticString(",\"net_type\":")
-        buffer.writeJSONString(job.netType.rawValue)
-        buffer.writeStaticString(",\"billing_tag\":")
-        buffer.writeJSONBool(job.billingTag)
-        buffer.writeStaticString(",\"job_direction\":")
-        buffer.writeJSONString(job.jobDirection.rawValue)
-        buffer.writeStaticString(",\"db_use_type\":")
-        buffer.writeJSONString(job.dbUseType.rawValue)
-        buffer.writeStaticString(",\"task_type\":")
-        buffer.writeJSONString(job.taskType.rawValue)
+        writeLeadingFields(job, nullErrorMessage: false, into: &buffer)
         if !job.children.isEmpty {
             buffer.writeStaticString(",\"children\":[")
             for (index, child) in job.children.enumerated() {
@@ -76,6 +51,39 @@ enum JobsJSON {
         buffer.writeStaticString(",\"job_action\":")
         writeActions(job.actions, into: &buffer)
         buffer.writeInteger(UInt8(ascii: "}"))
+    }
+
+    /// `{"id"` through `"task_type"`, the keys that the answer and the import format share, in that order.
+    /// `error_msg` is left out when the task has none, or written as `null` when `nullErrorMessage`.
+    static func writeLeadingFields(_ job: JobRecord, nullErrorMessage: Bool, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("{\"id\":")
+        buffer.writeJSONString(job.id)
+        buffer.writeStaticString(",\"name\":")
+        buffer.writeJSONString(job.name)
+        buffer.writeStaticString(",\"status\":")
+        buffer.writeJSONString(job.status.rawValue)
+        buffer.writeStaticString(",\"description\":")
+        buffer.writeJSONString(job.description)
+        buffer.writeStaticString(",\"create_time\":")
+        buffer.writeJSONString(job.createTime)
+        if let message = job.errorMessage {
+            buffer.writeStaticString(",\"error_msg\":")
+            buffer.writeJSONString(message)
+        } else if nullErrorMessage {
+            buffer.writeStaticString(",\"error_msg\":null")
+        }
+        buffer.writeStaticString(",\"engine_type\":")
+        buffer.writeJSONString(job.engineType.rawValue)
+        buffer.writeStaticString(",\"net_type\":")
+        buffer.writeJSONString(job.netType.rawValue)
+        buffer.writeStaticString(",\"billing_tag\":")
+        buffer.writeJSONBool(job.billingTag)
+        buffer.writeStaticString(",\"job_direction\":")
+        buffer.writeJSONString(job.jobDirection.rawValue)
+        buffer.writeStaticString(",\"db_use_type\":")
+        buffer.writeJSONString(job.dbUseType.rawValue)
+        buffer.writeStaticString(",\"task_type\":")
+        buffer.writeJSONString(job.taskType.rawValue)
     }
 
     /// `ChildrenJobInfo`, keys in the SDK model's order; every key is present (`error_msg` is `""` when none).
