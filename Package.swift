@@ -32,7 +32,10 @@ let package = Package(
         // Pure rules: catalogues, action matrix, request validation, JSON. No I/O.
         .target(
             name: "DRSDomain",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The store protocol and its SQLite implementation.

@@ -34,6 +34,57 @@ public protocol JobStore: Sendable {
 
     /// Closes every connection.
     func shutdown() async
+
+    // MARK: Identity (auth.md)
+
+    /// The project's name, or nil when it does not exist.
+    func projectName(_ id: String) async throws -> String?
+
+    /// The IDs of the projects with this name.
+    func projectIDs(named name: String) async throws -> [String]
+
+    /// Creates an AK/SK pair for a project. Throws ``StoreError/projectNotFound(_:)``.
+    func createCredential(project: String) async throws -> Credential
+
+    /// The credential with this access key, or nil.
+    func credential(accessKey: String) async throws -> Credential?
+
+    /// Creates an identity-API user allowed to get tokens for `project`; returns its ID.
+    /// Throws ``StoreError/projectNotFound(_:)`` or ``StoreError/userExists(domain:name:)``.
+    func createUser(domain: String, name: String, passwordHash: String, project: String) async throws -> String
+
+    /// The user named `name` in `domain`, or nil.
+    func user(domain: String, name: String) async throws -> IdentityUser?
+}
+
+/// An AK/SK pair and the project it belongs to.
+public struct Credential: Equatable, Sendable {
+    public var accessKey: String
+    public var secretKey: String
+    public var projectID: String
+
+    public init(accessKey: String, secretKey: String, projectID: String) {
+        self.accessKey = accessKey
+        self.secretKey = secretKey
+        self.projectID = projectID
+    }
+}
+
+/// A user of the identity API (`POST /v3/auth/tokens`).
+public struct IdentityUser: Equatable, Sendable {
+    public init(id: String, domain: String, name: String, passwordHash: String, projectID: String) {
+        self.id = id
+        self.domain = domain
+        self.name = name
+        self.passwordHash = passwordHash
+        self.projectID = projectID
+    }
+
+    public var id: String
+    public var domain: String
+    public var name: String
+    public var passwordHash: String
+    public var projectID: String
 }
 
 /// One page of answers.
@@ -56,6 +107,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case idInOtherProject(path: String, id: String)
     /// The database holds something this version cannot read.
     case corrupt(String)
+    case userExists(domain: String, name: String)
 
     public var description: String {
         switch self {
@@ -64,6 +116,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .projectNotFound(let id): return "project \(id) does not exist"
         case .idInOtherProject(let path, let id): return "\(path): id \"\(id)\" belongs to another project"
         case .corrupt(let what): return "unreadable data in the database: \(what)"
+        case .userExists(let domain, let name): return "user \(name) already exists in domain \(domain)"
         }
     }
 }

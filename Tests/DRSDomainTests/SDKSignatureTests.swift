@@ -99,3 +99,15 @@ import Testing
         #expect(!SDKSignature.constantTimeEqual("abc", "abcd"))
     }
 }
+
+@Suite struct PasswordHashTests {
+    @Test func verifiesOnlyTheRightPassword() throws {
+        let stored = try PasswordHash.make("correct horse")
+        #expect(stored.hasPrefix("pbkdf2-sha256$210000$"))
+        #expect(PasswordHash.verify("correct horse", against: stored))
+        #expect(!PasswordHash.verify("correct horse ", against: stored))
+        #expect(!PasswordHash.verify("", against: stored))
+        #expect(try PasswordHash.make("correct horse") != stored)
+        #expect(!PasswordHash.verify("x", against: "plain-text"))
+    }
+}

@@ -111,6 +111,32 @@ enum SQLiteSchema {
             name: "planner statistics",
             statements: plannerStatistics
         ),
+        Migration(
+            version: 3,
+            name: "credentials and identity users",
+            statements: [
+                """
+                CREATE TABLE credentials (
+                    access_key TEXT PRIMARY KEY,
+                    secret_key TEXT NOT NULL,
+                    project_id TEXT NOT NULL REFERENCES projects(id),
+                    created_at TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY,
+                    domain TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    project_id TEXT NOT NULL REFERENCES projects(id),
+                    created_at TEXT NOT NULL,
+                    UNIQUE (domain, name)
+                )
+                """,
+                "CREATE INDEX projects_by_name ON projects (name)",
+            ]
+        ),
     ]
 
     /// Fixed planner statistics (the shape of a large multi-tenant database), so that SQLite drives each query from
