@@ -1,6 +1,7 @@
 import Configuration
 import DRSDomain
 import DRSStorage
+import Foundation
 import Hummingbird
 import Logging
 
@@ -13,10 +14,11 @@ public func buildApplication(
     reader: ConfigReader,
     store: any JobStore,
     limits: APILimits = APILimits(),
+    now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let logger = makeLogger(reader: reader)
-    let router = buildRouter(store: store, limits: limits)
+    let router = buildRouter(store: store, limits: limits, now: now)
     let host = reader.string(forKey: "http.host", default: "127.0.0.1")
     let port = reader.int(forKey: "http.port", default: 8080)
     return Application(
@@ -32,10 +34,17 @@ public func buildApplication(
 }
 
 /// The router with its middleware and routes; tests drive it directly.
-public func buildRouter(store: any JobStore, limits: APILimits = APILimits()) -> Router<AppRequestContext> {
+/// - Parameter now: the clock (seconds since 1970) for token expiry, signature skew and lock-outs.
+public func buildRouter(
+    store: any JobStore,
+    limits: APILimits = APILimits(),
+    now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(RequestEnvelopeMiddleware())
-    JobsController(store: store, authenticator: TokenAuthenticator(store: store), limits: limits).addRoutes(to: router)
+    let authenticator = Authenticator(store: store, now: now)
+    JobsController(store: store, authenticator: authenticator, limits: limits).addRoutes(to: router)
+    IdentityController(store: store, authenticator: authenticator, limits: limits).addRoutes(to: router)
     return router
 }
 

@@ -8,7 +8,7 @@ import NIOCore
 /// `POST /v3/{project_id}/jobs`: "Querying Tasks of a Tenant".
 struct JobsController: Sendable {
     let store: any JobStore
-    let authenticator: TokenAuthenticator
+    let authenticator: Authenticator
     let limits: APILimits
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -18,9 +18,11 @@ struct JobsController: Sendable {
     /// Checks run in this order: body size (413), credentials (401), project (403), Content-Type (415), body (400).
     @Sendable func query(request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: limits.maxBodyBytes)
-        let credentialProject = try await authenticator.authenticate(request.headers)
+        let credentialProject = try await authenticator.authenticate(request, body: body)
         let pathProject = context.parameters.get("project_id") ?? ""
         guard ProjectID.isValid(pathProject), pathProject == credentialProject else { throw APIError(.invalidProjectID) }
+        // The SDKs also name the project in X-Project-Id: it must be the path's.
+        if let named = request.headers[HTTPField.Name("X-Project-Id")!], named != pathProject { throw APIError(.invalidProjectID) }
         guard Self.isJSON(request.headers[.contentType]) else { throw APIError(.unsupportedMediaType) }
         let query = try JobQueryParser.parse(body.readableBytesView)
 

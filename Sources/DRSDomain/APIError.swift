@@ -30,6 +30,7 @@ public struct APIError: Error, Equatable, Sendable {
         case entityTooLarge
         case internalError
         case serviceUnavailable
+        case wrongCredentials
     }
 
     public var kind: Kind
@@ -97,6 +98,12 @@ public struct APIError: Error, Equatable, Sendable {
         .entityTooLarge: Entry(status: 413, code: "APIGW.0201", en: "Request entity too large.", zh: "请求体过大。"),
         .internalError: Entry(status: 500, code: "DRS.M00004", en: "Service is abnormal.", zh: "服务异常。"),
         .serviceUnavailable: Entry(status: 503, code: "DRS.M00004", en: "Service is abnormal.", zh: "服务异常。"),
+        .wrongCredentials: Entry(
+            status: 401,
+            code: "APIGW.0301",
+            en: "Incorrect IAM authentication information: the username or password is wrong.",
+            zh: "IAM认证信息错误：用户名或密码错误。"
+        ),
     ]
 }
 

@@ -6,7 +6,9 @@ struct DRSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drs",
         abstract: "A self-hosted, API-compatible Data Replication Service task API.",
-        subcommands: [ServeCommand.self, ProjectCommand.self, TokenCommand.self, JobsCommand.self]
+        subcommands: [
+            ServeCommand.self, ProjectCommand.self, TokenCommand.self, CredentialCommand.self, UserCommand.self, JobsCommand.self,
+        ]
     )
 
     static func main() async {

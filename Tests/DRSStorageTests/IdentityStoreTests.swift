@@ -28,7 +28,10 @@ import Testing
             #expect(try await store.projectName(String(repeating: "c", count: 32)) == nil)
             #expect(try await store.projectIDs(named: "alpha") == [Fixture.projectA, Fixture.projectB])
             let id = try await store.createUser(domain: "acme", name: "alice", passwordHash: "h", project: Fixture.projectA)
-            #expect(try await store.user(domain: "acme", name: "alice") == IdentityUser(id: id, domain: "acme", name: "alice", passwordHash: "h", projectID: Fixture.projectA))
+            #expect(
+                try await store.user(domain: "acme", name: "alice")
+                    == IdentityUser(id: id, domain: "acme", name: "alice", passwordHash: "h", projectID: Fixture.projectA)
+            )
             #expect(try await store.user(domain: "other", name: "alice") == nil)
             await #expect(throws: StoreError.userExists(domain: "acme", name: "alice")) {
                 _ = try await store.createUser(domain: "acme", name: "alice", passwordHash: "h", project: Fixture.projectB)
