@@ -21,6 +21,7 @@ struct Harness: Sendable {
     static func run<T: Sendable>(
         limits: APILimits = APILimits(),
         busyTimeoutMilliseconds: Int = 5000,
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
         _ body: @Sendable (any TestClientProtocol, Harness) async throws -> T
     ) async throws -> T {
         try await StoreKind.withTemporaryFolder { folder in
@@ -40,7 +41,7 @@ struct Harness: Sendable {
                     secret: secret
                 )
                 let reader = ConfigReader(provider: InMemoryProvider(values: ["http.port": 0, "log.level": "critical"]))
-                let app = buildApplication(reader: reader, store: store, limits: limits)
+                let app = buildApplication(reader: reader, store: store, limits: limits, now: now)
                 let result = try await app.test(.router) { client in try await body(client, harness) }
                 await store.shutdown()
                 return result

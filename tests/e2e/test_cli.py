@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import Server, make_task, post_jobs, run_drs
+from drs_harness import Server, make_task, post_jobs, run_drs
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,7 @@ def test_project_create_refuses_duplicates_and_bad_ids(database):
 
 
 def test_database_defaults_to_the_environment_then_the_current_folder(tmp_path):
-    from conftest import DRS
+    from drs_harness import DRS
     import subprocess
 
     env_db = tmp_path / "from-env.sqlite"

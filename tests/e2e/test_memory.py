@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from conftest import Server, make_task, post_jobs, run_drs
+from drs_harness import Server, make_task, post_jobs, run_drs
 
 TASKS = int(os.environ.get("DRS_MEMORY_TASKS", "100000"))
 

@@ -8,7 +8,7 @@ import threading
 import urllib.request
 from pathlib import Path
 
-from conftest import REPO, Server, make_task, post_jobs, run_drs
+from drs_harness import REPO, Server, make_task, post_jobs, run_drs
 
 DEMO = "054ba152d480d55b2f5dc0069e7ddef0"
 

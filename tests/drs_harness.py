@@ -1,4 +1,4 @@
-"""Shared helpers for the end-to-end suite: it drives the built `drs` binary over real HTTP."""
+"""Shared helpers for the end-to-end and SDK suites: they drive the built `drs` binary over real HTTP."""
 
 import json
 import os
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 DRS = Path(os.environ.get("DRS_BIN", REPO / ".build" / "debug" / "drs"))
 
 
@@ -111,18 +111,3 @@ def make_task(task_id, name, **fields):
     }
     task.update(fields)
     return task
-
-
-@pytest.fixture
-def database(tmp_path):
-    return tmp_path / "drs.sqlite"
-
-
-@pytest.fixture
-def project(database):
-    return run_drs("project", "create", database=database).stdout.strip()
-
-
-@pytest.fixture
-def token(database, project):
-    return run_drs("token", "issue", "--project", project, database=database).stdout.strip()
