@@ -9,6 +9,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import Synchronization
 
 /// A running app on a fresh SQLite file holding the fixture's two projects, and tokens for them.
 struct Harness: Sendable {
@@ -21,7 +22,7 @@ struct Harness: Sendable {
     static func run<T: Sendable>(
         limits: APILimits = APILimits(),
         busyTimeoutMilliseconds: Int = 5000,
-        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+        clock: TestClock = TestClock(),
         _ body: @Sendable (any TestClientProtocol, Harness) async throws -> T
     ) async throws -> T {
         try await StoreKind.withTemporaryFolder { folder in
@@ -41,7 +42,7 @@ struct Harness: Sendable {
                     secret: secret
                 )
                 let reader = ConfigReader(provider: InMemoryProvider(values: ["http.port": 0, "log.level": "critical"]))
-                let app = buildApplication(reader: reader, store: store, limits: limits, now: now)
+                let app = buildApplication(reader: reader, store: store, limits: limits, now: { clock.now })
                 let result = try await app.test(.router) { client in try await body(client, harness) }
                 await store.shutdown()
                 return result
@@ -89,4 +90,11 @@ extension TestResponse {
     func jobIDs() throws -> [String] {
         try (json()["jobs"] as? [[String: Any]] ?? []).map { $0["id"] as? String ?? "?" }
     }
+}
+
+/// The real time, plus however far the test has moved it.
+final class TestClock: Sendable {
+    private let offset = Mutex<Int64>(0)
+    var now: Int64 { Int64(Date().timeIntervalSince1970) + offset.withLock { $0 } }
+    func advance(_ delta: Int64) { offset.withLock { $0 += delta } }
 }

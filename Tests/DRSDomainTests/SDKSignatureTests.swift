@@ -38,6 +38,31 @@ import Testing
         #expect(signature == "7f630a9a2caea6281eb352d62cc63eaa6a944ce2552247f372139293f1b4eadb")
     }
 
+    /// Vectors produced by the official SDK's own signer (`huaweicloudsdkcore` 3.1.219, `signer/signer.py`).
+    @Test(arguments: [
+        (
+            "GET", "/v3/0123456789abcdef0123456789abcdef/jobs", "offset=10&limit=5&name=a%20b~c", "application/json", "",
+            "0bd91f92aeb068f0d2a1b1b4b09eefa510e89bc0e985f1f146a914c93385ad57"
+        ),
+        (
+            "GET", "/v3/0123456789abcdef0123456789abcdef/jobs/caf%C3%A9%20x", "", "application/json", "",
+            "bf949f65e304b0f9bf7658d8fe6285eae22148e4dd2afdd86225ec03aa77ddf9"
+        ),
+        (
+            "POST", "/v3/0123456789abcdef0123456789abcdef/jobs", "", "application/octet-stream", "binary-body",
+            "1c7b937542887ffc39cf343e9f09a9fa3daac9092ff881a74ba0325d87943550"
+        ),
+    ])
+    func sdkVectors(method: String, path: String, query: String, contentType: String, body: String, expected: String) {
+        var headers = [
+            "Content-Type": contentType, "Host": "drs.cn-north-4.myhuaweicloud.com",
+            "X-Project-Id": "0123456789abcdef0123456789abcdef", "X-Sdk-Date": "20240101T000000Z",
+        ]
+        // The SDK sends UNSIGNED-PAYLOAD for bodies that are not JSON.
+        if contentType != "application/json" { headers["X-Sdk-Content-Sha256"] = "UNSIGNED-PAYLOAD" }
+        #expect(Self.sign(method: method, path: path, query: query, headers: headers, body: body) == expected)
+    }
+
     @Test func canonicalURIs() {
         #expect(SDKSignature.canonicalURI("/v3/abc/jobs") == "/v3/abc/jobs/")
         #expect(SDKSignature.canonicalURI("/v3/abc/jobs/") == "/v3/abc/jobs/")
