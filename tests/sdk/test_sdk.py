@@ -3,6 +3,10 @@
 import hashlib
 import hmac
 import json
+import os
+import re
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta, timezone
@@ -25,7 +29,7 @@ from huaweicloudsdkiam.v3 import (
     PwdPasswordUserDomain,
 )
 
-from drs_harness import Server, make_task, run_drs
+from drs_harness import REPO, Server, make_task, run_drs
 
 PASSWORD = "correct-horse-battery"
 
@@ -53,8 +57,10 @@ def env(tmp_path_factory):
     credential = json.loads(run_drs("credential", "create", "--project", project, database=database).stdout)["credential"]
     other_credential = json.loads(run_drs("credential", "create", "--project", other, database=database).stdout)["credential"]
     run_drs("user", "create", "--domain", "acme", "--name", "alice", "--project", project, database=database, input=PASSWORD + "\n")
-    server = Server(database)
-    yield {"server": server, "project": project, "other": other, "credential": credential, "other_credential": other_credential}
+    # The most talkative log level: even then, no secret may reach the log.
+    server = Server(database, env={"LOG_LEVEL": "trace"})
+    yield {"server": server, "project": project, "other": other, "credential": credential, "other_credential": other_credential,
+           "database": database}
     server.stop()
 
 
@@ -224,3 +230,35 @@ def test_a_tampered_body_is_refused(env):
     status, body = sign_by_hand(env, b'{"db_use_type":"sync"}', sdk_date(), sent_body=b'{"db_use_type":"migration"}')
     assert (status, body["error_code"]) == (401, "APIGW.0301")
     assert body["error_msg"].endswith("verify aksk signature fail")
+
+
+def test_the_readme_sdk_example_runs_as_printed(tmp_path):
+    readme = (REPO / "README.md").read_text()
+    example = re.search(r"<!-- sdk-example:start -->\n```python\n(.*?)```", readme, re.S).group(1)
+    database = tmp_path / "drs.sqlite"
+    Server(database, "--demo").stop()
+    demo = "054ba152d480d55b2f5dc0069e7ddef0"
+    credential = json.loads(run_drs("credential", "create", "--project", demo, database=database).stdout)["credential"]
+    server = Server(database)
+    try:
+        env = dict(os.environ, DRS_AK=credential["access"], DRS_SK=credential["secret"], DRS_PROJECT=demo, DRS_ENDPOINT=server.base)
+        result = subprocess.run([sys.executable, "-c", example], capture_output=True, text=True, env=env, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("7 [('DRS-3999-lws', 'INCRE_TRANSFER_FAILED', ['CREATE', 'CHOOSE_OBJECT'")
+    finally:
+        server.stop()
+
+
+def test_secrets_never_reach_logs_or_answers(env):
+    """Runs last in this module: everything above was logged at trace level by the same server."""
+    log = "".join(env["server"].stderr_lines)
+    assert "request_id=" in log
+    for secret in [env["credential"]["secret"], env["other_credential"]["secret"], PASSWORD]:
+        assert secret not in log
+    # Nor in any answer: a failed login and a failed signature say nothing about the secret.
+    status, body = sign_by_hand(env, b'{"db_use_type":"sync"}', sdk_date(), sent_body=b"{}")
+    assert env["credential"]["secret"] not in json.dumps(body)
+    database = env["database"]
+    dump = subprocess.run([sys.executable, "-c", f"import sqlite3; print(list(sqlite3.connect({str(database)!r}).execute('select password_hash from users')))"],
+                          capture_output=True, text=True).stdout
+    assert PASSWORD not in dump and "pbkdf2-sha256$210000$" in dump

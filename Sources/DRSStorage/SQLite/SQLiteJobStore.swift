@@ -55,7 +55,8 @@ public struct SQLiteJobStore: JobStore {
             throw Self.map(error)
         }
         do {
-            let result = try await body(connection.sql())
+            // No SQL logging: bound values include secrets (the token secret, secret keys).
+            let result = try await body(connection.sql(queryLogLevel: nil))
             await pool.release(connection)
             return result
         } catch {
