@@ -45,18 +45,20 @@ enum SQLiteSchema {
                     current_action TEXT
                 )
                 """,
-                // The list query: project, scenario, engine, then the answer order.
+                // The list query: project, scenario, engine, then the answer order; `status` last, so that counting
+                // the matches (which leaves out DELETED tasks) reads the index alone.
                 """
-                CREATE INDEX jobs_list ON jobs (project_id, db_use_type, engine_type, create_time DESC, id)
+                CREATE INDEX jobs_list ON jobs (project_id, db_use_type, engine_type, create_time DESC, id, status)
                     WHERE parent_pk IS NULL
                 """,
-                "CREATE INDEX jobs_by_use ON jobs (project_id, db_use_type, create_time DESC, id) WHERE parent_pk IS NULL",
+                "CREATE INDEX jobs_by_use ON jobs (project_id, db_use_type, create_time DESC, id, status) WHERE parent_pk IS NULL",
                 "CREATE INDEX jobs_all ON jobs (project_id, create_time DESC, id) WHERE parent_pk IS NULL",
-                "CREATE INDEX jobs_by_status ON jobs (project_id, status, create_time DESC, id) WHERE parent_pk IS NULL",
-                "CREATE INDEX jobs_by_net_type ON jobs (project_id, net_type, create_time DESC, id) WHERE parent_pk IS NULL",
+                "CREATE INDEX jobs_by_status ON jobs (project_id, status, create_time DESC, id, db_use_type, engine_type) WHERE parent_pk IS NULL",
+                "CREATE INDEX jobs_by_net_type ON jobs (project_id, net_type, create_time DESC, id, status, db_use_type, engine_type) WHERE parent_pk IS NULL",
                 """
-                CREATE INDEX jobs_by_enterprise_project ON jobs (project_id, enterprise_project_id, create_time DESC, id)
-                    WHERE parent_pk IS NULL
+                CREATE INDEX jobs_by_enterprise_project ON jobs (
+                    project_id, enterprise_project_id, create_time DESC, id, status, db_use_type, engine_type
+                ) WHERE parent_pk IS NULL
                 """,
                 "CREATE INDEX jobs_children ON jobs (parent_pk, create_time, id) WHERE parent_pk IS NOT NULL",
                 """
@@ -148,12 +150,12 @@ enum SQLiteSchema {
             "DELETE FROM sqlite_stat1",
         ]
         + [
-            ("jobs", "jobs_list", "1000000 10000 3000 1000 2 1"),
-            ("jobs", "jobs_by_use", "1000000 10000 3000 2 1"),
+            ("jobs", "jobs_list", "1000000 10000 3000 1000 2 1 1"),
+            ("jobs", "jobs_by_use", "1000000 10000 3000 2 1 1"),
             ("jobs", "jobs_all", "1000000 10000 2 1"),
-            ("jobs", "jobs_by_status", "1000000 10000 1000 2 1"),
-            ("jobs", "jobs_by_net_type", "1000000 10000 3000 2 1"),
-            ("jobs", "jobs_by_enterprise_project", "1000000 10000 5000 2 1"),
+            ("jobs", "jobs_by_status", "1000000 10000 1000 2 1 1 1"),
+            ("jobs", "jobs_by_net_type", "1000000 10000 3000 2 1 1 1 1"),
+            ("jobs", "jobs_by_enterprise_project", "1000000 10000 5000 2 1 1 1 1"),
             ("jobs", "jobs_children", "1000000 5 2 1"),
             ("jobs", "sqlite_autoindex_jobs_1", "1000000 1"),
             ("job_tags", "job_tags_lookup", "2000000 20000 2000 50"),
