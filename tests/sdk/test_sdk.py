@@ -86,6 +86,8 @@ def test_paging_with_the_sdk(env):
     assert [job.id for job in last.jobs] == ["sdk-001", "sdk-000"]
     everything = list_jobs(env, cur_page=0, per_page=0, db_use_type="sync")
     assert len(everything.jobs) == 12
+    chinese = list_jobs(env, language="zh-cn", cur_page=2, per_page=5, db_use_type="sync")
+    assert [job.id for job in chinese.jobs] == [f"sdk-{index:03d}" for index in (6, 5, 4, 3, 2)]
 
 
 @pytest.mark.parametrize(
