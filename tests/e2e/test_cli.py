@@ -11,7 +11,8 @@ from drs_harness import Server, make_task, post_jobs, run_drs
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["serve"], ["project"], ["project", "create"], ["token"], ["token", "issue"], ["jobs"], ["jobs", "import"], ["jobs", "export"]],
+    [[], ["serve"], ["project"], ["project", "create"], ["token"], ["token", "issue"], ["credential", "create"], ["user", "create"],
+     ["jobs"], ["jobs", "import"], ["jobs", "export"]],
 )
 def test_every_command_has_help(args):
     result = run_drs(*args, "--help")
@@ -186,3 +187,27 @@ def test_export_then_import_reproduces_the_same_answers(tmp_path):
             server.stop()
     assert answers[0] == answers[1]
     assert all(answer["total_record"] > 0 for answer in answers[0])
+
+
+def test_credential_create(database, project):
+    printed = json.loads(run_drs("credential", "create", "--project", project, database=database).stdout)
+    credential = printed["credential"]
+    assert set(credential) == {"access", "secret", "project_id"} and credential["project_id"] == project
+    assert re.fullmatch(r"[A-Z0-9]{20}", credential["access"]) and re.fullmatch(r"[A-Z0-9]{40}", credential["secret"])
+    unknown = run_drs("credential", "create", "--project", "d" * 32, database=database, check=False)
+    assert unknown.returncode != 0 and "does not exist" in unknown.stderr
+
+
+def test_user_create(database, project):
+    user_id = run_drs("user", "create", "--domain", "acme", "--name", "bob", "--project", project, database=database,
+                      input="long enough password\n").stdout
+    assert re.fullmatch(r"[0-9a-f]{32}\n", user_id)
+    again = run_drs("user", "create", "--domain", "acme", "--name", "bob", "--project", project, database=database,
+                    input="another password\n", check=False)
+    assert again.returncode != 0 and "already exists" in again.stderr
+    short = run_drs("user", "create", "--domain", "acme", "--name", "carol", "--project", project, database=database,
+                    input="short\n", check=False)
+    assert short.returncode != 0 and "at least 8" in short.stderr
+    unknown = run_drs("user", "create", "--domain", "acme", "--name", "dave", "--project", "d" * 32, database=database,
+                      input="long enough password\n", check=False)
+    assert unknown.returncode != 0 and "does not exist" in unknown.stderr
