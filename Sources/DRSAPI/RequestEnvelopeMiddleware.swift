@@ -47,14 +47,8 @@ struct RequestEnvelopeMiddleware: RouterMiddleware {
 
     /// 32 random lowercase hex characters.
     static func makeRequestID() -> String {
-        let value = UInt64.random(in: .min ... .max)
-        let other = UInt64.random(in: .min ... .max)
-        return hex(value) + hex(other)
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
+        var generator = SystemRandomNumberGenerator()
+        return Hex.encode((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
     private static func milliseconds(_ duration: Swift.Duration) -> String {

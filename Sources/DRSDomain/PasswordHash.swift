@@ -9,14 +9,14 @@ public enum PasswordHash {
     public static func make(_ password: String) throws -> String {
         let salt = SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) }
         let hash = try derive(password, salt: salt, rounds: rounds)
-        return "pbkdf2-sha256$\(rounds)$\(SDKSignature.hex(salt))$\(hash)"
+        return "pbkdf2-sha256$\(rounds)$\(Hex.encode(salt))$\(hash)"
     }
 
     /// Whether `password` matches `stored` (compared in constant time).
     public static func verify(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$")
         guard parts.count == 4, parts[0] == "pbkdf2-sha256", let rounds = Int(parts[1]), rounds >= 210_000,
-            let salt = bytes(hex: String(parts[2])),
+            let salt = Hex.decode(String(parts[2])),
             let hash = try? derive(password, salt: salt, rounds: rounds)
         else { return false }
         return SDKSignature.constantTimeEqual(hash, String(parts[3]))
@@ -30,17 +30,6 @@ public enum PasswordHash {
             outputByteCount: 32,
             rounds: rounds
         )
-        return key.withUnsafeBytes { SDKSignature.hex(Array($0)) }
-    }
-
-    static func bytes(hex: String) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-            out.append(byte)
-        }
-        return out
+        return key.withUnsafeBytes { Hex.encode($0) }
     }
 }

@@ -98,7 +98,7 @@ public enum SDKSignature {
     /// Lower-case hex HMAC-SHA256 of `stringToSign`, keyed with the secret key's UTF-8 bytes.
     public static func signature(secretKey: String, stringToSign: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: SymmetricKey(data: Array(secretKey.utf8)))
-        return hex(Array(mac))
+        return Hex.encode(mac)
     }
 
     /// Compares two signatures in constant time (for equal lengths).
@@ -112,18 +112,7 @@ public enum SDKSignature {
     }
 
     public static func hexSHA256(_ bytes: some Sequence<UInt8>) -> String {
-        hex(Array(SHA256.hash(data: Array(bytes))))
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        Hex.encode(SHA256.hash(data: Array(bytes)))
     }
 
     /// Percent-encodes everything but `A-Z a-z 0-9 - _ . ~`.
@@ -135,7 +124,7 @@ public enum SDKSignature {
                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
-                out += "%" + hex([byte]).uppercased()
+                out += "%" + Hex.encode([byte]).uppercased()
             }
         }
         return out

@@ -138,29 +138,23 @@ public struct SQLiteJobStore: JobStore {
         let select: SQLQueryString = "SELECT value FROM server_secrets WHERE name = 'token'"
         // Read first: only the very first call on a database needs the write lock.
         if let hex = try await withConnection({ try await $0.raw(select).first(decodingColumn: "value", as: String.self) }) {
-            return try Self.bytes(hex: hex)
+            return try Self.secret(hex: hex)
         }
         return try await withTransaction(immediate: true) { db in
             if let hex = try await db.raw(select).first(decodingColumn: "value", as: String.self) {
-                return try Self.bytes(hex: hex)
+                return try Self.secret(hex: hex)
             }
             let secret = ProjectToken.makeSecret()
             try await db.raw(
-                "INSERT INTO server_secrets (name, value) VALUES ('token', \(bind: secret.map { String(format: "%02x", $0) }.joined()))"
+                "INSERT INTO server_secrets (name, value) VALUES ('token', \(bind: Hex.encode(secret)))"
             ).run()
             return secret
         }
     }
 
-    static func bytes(hex: String) throws -> [UInt8] {
-        let digits = Array(hex.utf8)
-        guard digits.count == 64 else { throw StoreError.corrupt("server_secrets.value") }
-        return try stride(from: 0, to: digits.count, by: 2).map { index in
-            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
-                throw StoreError.corrupt("server_secrets.value")
-            }
-            return byte
-        }
+    static func secret(hex: String) throws -> [UInt8] {
+        guard let bytes = Hex.decode(hex), bytes.count == 32 else { throw StoreError.corrupt("server_secrets.value") }
+        return bytes
     }
 
     // MARK: Name search
