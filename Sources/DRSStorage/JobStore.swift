@@ -87,6 +87,20 @@ public struct IdentityUser: Equatable, Sendable {
     public var projectID: String
 }
 
+extension JobStore {
+    /// Runs `body` with this store, then shuts the store down, whether or not `body` throws.
+    public func closing<T>(after body: (Self) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(self)
+            await shutdown()
+            return result
+        } catch {
+            await shutdown()
+            throw error
+        }
+    }
+}
+
 /// One page of answers.
 public struct JobPage: Equatable, Sendable {
     public var total: Int

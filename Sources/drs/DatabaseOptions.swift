@@ -33,15 +33,7 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Runs `body` with the store open, and closes it afterwards.
     func withStore<T>(_ reader: ConfigReader, _ body: (any JobStore) async throws -> T) async throws -> T {
-        let store = try await openStore(reader)
-        do {
-            let result = try await body(store)
-            await store.shutdown()
-            return result
-        } catch {
-            await store.shutdown()
-            throw error
-        }
+        try await openStore(reader).closing(after: body)
     }
 }
 

@@ -23,14 +23,7 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
         case .sqlite:
             return try await Self.withTemporaryFolder { folder in
                 let store = try await SQLiteJobStore.open(path: folder.appendingPathComponent("drs.sqlite").path, logger: Logger(label: "test"))
-                do {
-                    let result = try await body(store)
-                    await store.shutdown()
-                    return result
-                } catch {
-                    await store.shutdown()
-                    throw error
-                }
+                return try await store.closing(after: body)
             }
         }
     }

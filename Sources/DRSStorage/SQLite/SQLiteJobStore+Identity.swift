@@ -17,9 +17,7 @@ extension SQLiteJobStore {
     public func createCredential(project: String) async throws -> Credential {
         let credential = Credential(accessKey: Self.randomKey(length: 20), secretKey: Self.randomKey(length: 40), projectID: project)
         try await withTransaction(immediate: true) { db in
-            guard try await db.raw("SELECT id FROM projects WHERE id = \(bind: project)").first() != nil else {
-                throw StoreError.projectNotFound(project)
-            }
+            try await Self.requireProject(project, db)
             try await db.raw(
                 """
                 INSERT INTO credentials (access_key, secret_key, project_id, created_at)
@@ -48,9 +46,7 @@ extension SQLiteJobStore {
     public func createUser(domain: String, name: String, passwordHash: String, project: String) async throws -> String {
         let id = ProjectID.generate()
         try await withTransaction(immediate: true) { db in
-            guard try await db.raw("SELECT id FROM projects WHERE id = \(bind: project)").first() != nil else {
-                throw StoreError.projectNotFound(project)
-            }
+            try await Self.requireProject(project, db)
             guard try await db.raw("SELECT id FROM users WHERE domain = \(bind: domain) AND name = \(bind: name)").first() == nil else {
                 throw StoreError.userExists(domain: domain, name: name)
             }

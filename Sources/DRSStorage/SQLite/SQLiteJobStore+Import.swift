@@ -7,9 +7,7 @@ extension SQLiteJobStore {
 
     public func importJobs(_ records: [JobRecord], project: String) async throws {
         try await withTransaction(immediate: true) { db in
-            guard try await db.raw("SELECT id FROM projects WHERE id = \(bind: project)").first() != nil else {
-                throw StoreError.projectNotFound(project)
-            }
+            try await Self.requireProject(project, db)
             // Where each ID sits in the import document, for error messages.
             var paths: [(id: String, path: String)] = []
             for (index, record) in records.enumerated() {

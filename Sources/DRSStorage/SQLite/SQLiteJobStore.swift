@@ -120,18 +120,24 @@ public struct SQLiteJobStore: JobStore {
 
     public func createProject(id: String, name: String) async throws {
         try await withTransaction(immediate: true) { db in
-            let existing = try await db.raw("SELECT id FROM projects WHERE id = \(bind: id)").first()
-            guard existing == nil else { throw StoreError.projectExists(id) }
+            guard try await !Self.projectExists(id, db) else { throw StoreError.projectExists(id) }
             try await db.raw(
                 "INSERT INTO projects (id, name, created_at) VALUES (\(bind: id), \(bind: name), \(bind: Self.now()))"
             ).run()
         }
     }
 
+    static func projectExists(_ id: String, _ db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("SELECT id FROM projects WHERE id = \(bind: id)").first() != nil
+    }
+
+    /// Throws ``StoreError/projectNotFound(_:)`` unless the project exists.
+    static func requireProject(_ id: String, _ db: any SQLDatabase) async throws {
+        guard try await projectExists(id, db) else { throw StoreError.projectNotFound(id) }
+    }
+
     public func projectExists(_ id: String) async throws -> Bool {
-        try await withConnection { db in
-            try await db.raw("SELECT id FROM projects WHERE id = \(bind: id)").first() != nil
-        }
+        try await withConnection { try await Self.projectExists(id, $0) }
     }
 
     public func tokenSecret() async throws -> [UInt8] {
