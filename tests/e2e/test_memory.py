@@ -48,7 +48,8 @@ def test_a_100k_task_answer_streams_without_growing_memory(database, project, to
         del body
         growth = after - before
         print(f"peak RSS before {before} KiB, after {after} KiB, growth {growth} KiB, response {response_kib} KiB")
-        # Holding the answer would grow the peak by at least its size; streaming keeps it to a few batches.
-        assert growth < min(64 * 1024, response_kib // 2), f"grew {growth} KiB for a {response_kib} KiB answer"
+        # Holding the answer would grow the peak by at least its size; streaming keeps it to a few batches plus
+        # the connections' caches warming up (a fixed 16 MiB allowance, which matters only for small runs).
+        assert growth < min(64 * 1024, max(16 * 1024, response_kib // 2)), f"grew {growth} KiB for a {response_kib} KiB answer"
     finally:
         server.stop()
