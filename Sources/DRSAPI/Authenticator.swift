@@ -100,6 +100,11 @@ final class Authenticator: Sendable {
         if body.readableBytes == 0 {
             payloadHash = SDKSignature.emptyPayloadHash
         } else if let declared = request.headers[HTTPField.Name("X-Sdk-Content-Sha256")!] {
+            // The SDK's UNSIGNED-PAYLOAD is taken as written; a declared hash must be the body's.
+            if declared != "UNSIGNED-PAYLOAD", declared.lowercased() != SDKSignature.hexSHA256(body.readableBytesView) {
+                lockout.recordFailure(accessKey)
+                throw Self.signatureFailed
+            }
             payloadHash = declared
         } else {
             payloadHash = SDKSignature.hexSHA256(body.readableBytesView)

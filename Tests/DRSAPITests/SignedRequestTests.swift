@@ -106,6 +106,17 @@ import Testing
                 try await Self.signedPost(client, credential: credential, date: clock.now, dropFromSigned: "host"),
                 "verify aksk signature fail"
             )
+            // A declared body hash that is not the body's.
+            try Self.expectFailure(
+                try await Self.signedPost(
+                    client,
+                    credential: credential,
+                    sentBody: #"{"db_use_type":"migration"}"#,
+                    date: clock.now,
+                    extraHeaders: ["X-Sdk-Content-Sha256": SDKSignature.hexSHA256(Array(#"{"db_use_type":"sync"}"#.utf8))]
+                ),
+                "verify aksk signature fail"
+            )
             let unknown = Credential(accessKey: "UNKNOWNAK", secretKey: "x", projectID: Fixture.projectA)
             try Self.expectFailure(try await Self.signedPost(client, credential: unknown, date: clock.now), "ak not exist")
             let other = try await harness.store.createCredential(project: Fixture.projectA)
