@@ -32,13 +32,6 @@ extension ByteBuffer {
         writeInteger(UInt8(ascii: "\""))
     }
 
-    /// Writes `"key":` for a key that needs no escaping.
-    mutating func writeJSONKey(_ key: StaticString) {
-        writeInteger(UInt8(ascii: "\""))
-        writeStaticString(key)
-        writeStaticString("\":")
-    }
-
     mutating func writeJSONBool(_ value: Bool) {
         writeStaticString(value ? "true" : "false")
     }

@@ -26,10 +26,8 @@ public struct ActionSet: Hashable, Sendable, Sequence {
 
     public func union(_ other: ActionSet) -> ActionSet { ActionSet(bits: bits | other.bits) }
     public func subtracting(_ other: ActionSet) -> ActionSet { ActionSet(bits: bits & ~other.bits) }
-    public func intersection(_ other: ActionSet) -> ActionSet { ActionSet(bits: bits & other.bits) }
     /// The actions of the catalogue that are not in this set.
     public var complement: ActionSet { ActionSet.all.subtracting(self) }
-    public var isEmpty: Bool { bits == 0 }
 
     public func makeIterator() -> some IteratorProtocol<JobActionName> {
         JobActionName.allCases.lazy.filter { self.contains($0) }.makeIterator()

@@ -17,11 +17,8 @@ struct JobFilterSQL: Sendable {
             "j.db_use_type = \(bind: query.dbUseType.rawValue)",
         ]
         if let engine = query.engineType { conditions.append("j.engine_type = \(bind: engine.rawValue)") }
-        if let status = query.status {
-            conditions.append("j.status = \(bind: status.rawValue)")
-        } else {
-            conditions.append("j.status <> \(bind: JobStatus.deleted.rawValue)")
-        }
+        if let status = query.status { conditions.append("j.status = \(bind: status.rawValue)") }
+        if query.excludesDeleted { conditions.append("j.status <> \(bind: JobStatus.deleted.rawValue)") }
         if let netType = query.netType { conditions.append("j.net_type = \(bind: netType.rawValue)") }
         if let project = query.enterpriseProjectID { conditions.append("j.enterprise_project_id = \(bind: project)") }
         switch query.name {
