@@ -78,6 +78,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The benchmark's ceiling: the same HTTP stack answering a fixed body (scripts/bench only).
+        .executableTarget(
+            name: "drs-ceiling",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "DRSDomainTests", dependencies: ["DRSDomain"], swiftSettings: swiftSettings),
         // Fixtures and store set-up shared by the test targets.
         .target(

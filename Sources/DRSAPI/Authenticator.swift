@@ -15,6 +15,7 @@ final class Authenticator: Sendable {
     /// Projects are never removed, so a project seen once stays known.
     private let knownProjects = Mutex<Set<String>>([])
     private let lockout: AccessKeyLockout
+    private let verifiedTokens = Mutex<[String: (projectID: String, expiresAt: Int64)]>([:])
 
     init(store: any JobStore, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.store = store
@@ -36,6 +37,11 @@ final class Authenticator: Sendable {
         guard let text = headers[.xAuthToken], !text.isEmpty else {
             throw APIError(.authenticationFailed, detail: "x-auth-token not found")
         }
+        // A token verified once needs only its expiry checked again (consoles send the same token on every poll).
+        if let known = verifiedTokens.withLock({ $0[text] }) {
+            guard known.expiresAt > now() else { throw APIError(.tokenExpired) }
+            return known.projectID
+        }
         let secret = try await tokenSecret()
         let token: ProjectToken
         do throws(ProjectToken.VerificationError) {
@@ -48,8 +54,15 @@ final class Authenticator: Sendable {
         guard try await projectExists(token.projectID) else {
             throw APIError(.authenticationFailed, detail: "decrypt token fail")
         }
+        verifiedTokens.withLock { tokens in
+            if tokens.count >= Self.verifiedTokenLimit { tokens.removeAll(keepingCapacity: true) }
+            tokens[text] = (token.projectID, token.expiresAt)
+        }
         return token.projectID
     }
+
+    /// At most this many verified tokens are remembered; the memory is cleared when it is full.
+    static let verifiedTokenLimit = 10_000
 
     /// A new token for `project`, valid for `seconds`.
     func issueToken(project: String, seconds: Int64) async throws -> ProjectToken {

@@ -29,9 +29,21 @@ public struct ActionSet: Hashable, Sendable, Sequence {
     /// The actions of the catalogue that are not in this set.
     public var complement: ActionSet { ActionSet.all.subtracting(self) }
 
-    public func makeIterator() -> some IteratorProtocol<JobActionName> {
-        JobActionName.allCases.lazy.filter { self.contains($0) }.makeIterator()
+    public func makeIterator() -> Iterator { Iterator(remaining: bits) }
+
+    /// Walks the set bits, lowest (earliest in the catalogue) first.
+    public struct Iterator: IteratorProtocol {
+        var remaining: UInt64
+
+        public mutating func next() -> JobActionName? {
+            guard remaining != 0 else { return nil }
+            let index = remaining.trailingZeroBitCount
+            remaining &= remaining - 1
+            return ActionSet.catalogue[index]
+        }
     }
+
+    private static let catalogue = Array(JobActionName.allCases)
 
     private static let indexOf: [JobActionName: Int] = Dictionary(
         uniqueKeysWithValues: JobActionName.allCases.enumerated().map { ($1, $0) }

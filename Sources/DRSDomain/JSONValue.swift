@@ -179,20 +179,20 @@ public struct JSONParser {
 
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
+        var string = ""
         var runStart = index
         while true {
             guard let byte = current else { throw error("unterminated string") }
             if byte == UInt8(ascii: "\"") {
-                try appendRun(from: runStart, to: &scalars)
+                try appendRun(from: runStart, to: &string)
                 index += 1
-                return String(scalars)
+                return string
             }
             if byte < 0x20 { throw error("control character in string") }
             if byte == UInt8(ascii: "\\") {
-                try appendRun(from: runStart, to: &scalars)
+                try appendRun(from: runStart, to: &string)
                 index += 1
-                scalars.append(try parseEscape())
+                string.unicodeScalars.append(try parseEscape())
                 runStart = index
                 continue
             }
@@ -201,22 +201,12 @@ public struct JSONParser {
     }
 
     /// Appends the raw bytes `runStart..<index`, which must be valid UTF-8.
-    private func appendRun(from runStart: Int, to scalars: inout String.UnicodeScalarView) throws(JSONParseError) {
+    private func appendRun(from runStart: Int, to string: inout String) throws(JSONParseError) {
         guard runStart < index else { return }
-        let run = bytes[runStart..<index]
-        if run.allSatisfy({ $0 < 0x80 }) {
-            scalars.append(contentsOf: run.lazy.map { Unicode.Scalar($0) })
-            return
+        guard let run = String(validating: bytes[runStart..<index], as: UTF8.self) else {
+            throw JSONParseError(offset: runStart, reason: "invalid UTF-8")
         }
-        var iterator = run.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): scalars.append(scalar)
-            case .emptyInput: return
-            case .error: throw JSONParseError(offset: runStart, reason: "invalid UTF-8")
-            }
-        }
+        if string.isEmpty { string = run } else { string += run }
     }
 
     private mutating func parseEscape() throws(JSONParseError) -> Unicode.Scalar {

@@ -19,6 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: DatabaseOptions
 
     func run() async throws {
+        Self.tuneAllocator()
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         if let host { values["http.host"] = .init(.string(host), isSecret: false) }
         if let port { values["http.port"] = .init(.int(port), isSecret: false) }
@@ -46,6 +47,15 @@ struct ServeCommand: AsyncParsableCommand {
         logger.notice("stopped")
     }
 
+    /// glibc gives freed memory back to the kernel as soon as the top of a heap is free; each request then faults
+    /// the same pages in again. Keeping up to 64 MiB measured 10-15 % more requests per second (docs/performance.md).
+    static func tuneAllocator() {
+        #if os(Linux)
+        _ = glibcMallopt(-1, 64 << 20)  // M_TRIM_THRESHOLD
+        _ = glibcMallopt(-2, 16 << 20)  // M_TOP_PAD
+        #endif
+    }
+
     static func printDemo(token: String, address: String) {
         let text = """
             Demo project \(DemoProject.id) is ready. Token (valid 24 hours):
@@ -63,3 +73,8 @@ struct ServeCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 }
+
+#if os(Linux)
+/// glibc's `mallopt` (declared in malloc.h, which the Glibc module does not export).
+@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif

@@ -63,6 +63,18 @@ import Testing
         }
     }
 
+    /// A token the server has already accepted expires all the same.
+    @Test func anAcceptedTokenStillExpires() async throws {
+        let clock = TestClock()
+        try await Harness.run(clock: clock) { client, harness in
+            let token = Harness.token(Fixture.projectA, secret: harness.secret, expiresIn: 60)
+            #expect(try await client.postJobs(token: token, body: Self.body).status == .ok)
+            clock.advance(61)
+            let response = try await client.postJobs(token: token, body: Self.body)
+            try Self.expectError(response, .unauthorized, "APIGW.0307", "The token must be updated.")
+        }
+    }
+
     @Test func projectIDChecksGiveOneAnswer() async throws {
         try await Harness.run { client, harness in
             // Another tenant's project, an unknown one, and malformed IDs: the same 403.

@@ -20,11 +20,12 @@ import Testing
     /// The plan lines of the count and list queries of `body`.
     static func plans(_ store: SQLiteJobStore, _ body: String) async throws -> [String] {
         let query = try JobQueryParser.parse(Array(body.utf8))
-        let filter = store.filters.whereClause(query, project: Fixture.projectA)
+        let filters = store.reads.filters
+        let filter = filters.whereClause(query, project: Fixture.projectA)
         return try await store.withConnection { db in
             var lines: [String] = []
             for sql: SQLQueryString in [
-                "EXPLAIN QUERY PLAN SELECT count(*) FROM jobs j " + filter,
+                "EXPLAIN QUERY PLAN " + filters.countQuery(query, project: Fixture.projectA),
                 "EXPLAIN QUERY PLAN SELECT j.pk FROM jobs j " + filter + " " + JobFilterSQL.order + " LIMIT 10",
             ] {
                 lines += try await db.raw(sql).all().map { try $0.decode(column: "detail", as: String.self) }

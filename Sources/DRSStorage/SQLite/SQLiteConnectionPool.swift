@@ -76,6 +76,7 @@ actor SQLiteConnectionPool {
                 // becomes an error (503) instead of a hung request.
                 for pragma in [
                     "PRAGMA busy_timeout = \(busyTimeoutMilliseconds)", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
+                    "PRAGMA temp_store = MEMORY",
                 ] {
                     _ = try await connection.query(pragma)
                 }

@@ -9,7 +9,7 @@ import SQLiteNIO
 public struct SQLiteJobStore: JobStore {
     let pool: SQLiteConnectionPool
     let logger: Logger
-    let filters = JobFilterSQL(nameSearch: SQLiteJobStore.nameSearch)
+    let reads = JobReadSQL(filters: JobFilterSQL(nameSearch: SQLiteJobStore.nameSearch))
 
     /// Opens (creating if needed) and migrates the database file at `path`.
     /// - Parameter busyTimeoutMilliseconds: how long an operation waits for a lock before the database counts as unavailable.
@@ -67,16 +67,19 @@ public struct SQLiteJobStore: JobStore {
 
     /// Runs `body` in one transaction: `immediate` takes the write lock at once; a read transaction sees one snapshot.
     func withTransaction<T>(immediate: Bool, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await withConnection { db in
-            try await db.raw(immediate ? "BEGIN IMMEDIATE" : "BEGIN").run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
-            }
+        try await withConnection { db in try await Self.inTransaction(immediate: immediate, db, body) }
+    }
+
+    /// Runs `body` in one transaction on `db`.
+    static func inTransaction<T>(immediate: Bool, _ db: any SQLDatabase, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await db.raw(immediate ? "BEGIN IMMEDIATE" : "BEGIN").run()
+        do {
+            let result = try await body(db)
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
         }
     }
 

@@ -11,21 +11,22 @@ struct JobFilterSQL: Sendable {
 
     /// `WHERE …` for the top-level tasks of `project` that match `query`, on table alias `j`.
     func whereClause(_ query: JobQuery, project: String) -> SQLQueryString {
-        var conditions: [SQLQueryString] = [
-            "j.project_id = \(bind: project)",
-            "j.parent_pk IS NULL",
-            "j.db_use_type = \(bind: query.dbUseType.rawValue)",
-        ]
-        if let engine = query.engineType { conditions.append("j.engine_type = \(bind: engine.rawValue)") }
-        if let status = query.status { conditions.append("j.status = \(bind: status.rawValue)") }
-        if query.excludesDeleted { conditions.append("j.status <> \(bind: JobStatus.deleted.rawValue)") }
-        if let netType = query.netType { conditions.append("j.net_type = \(bind: netType.rawValue)") }
-        if let project = query.enterpriseProjectID { conditions.append("j.enterprise_project_id = \(bind: project)") }
+        var conditions = Self.dimensionConditions(query, project: project, alias: "j")
+        conditions.insert("j.parent_pk IS NULL", at: 1)
         switch query.name {
         case .ids(let ids): conditions.append("j.id IN (\(binds: ids))")
         case .text(let text):
             conditions.append("(j.id = \(bind: text) OR \(nameSearch(Self.fold(text), "j")))")
         case nil: break
+        }
+        // SQLite drives a query from its first `pk IN (…)` list: instances are narrower than tags.
+        if !query.instanceIDs.isEmpty {
+            conditions.append(
+                "j.pk IN (SELECT job_pk FROM job_instances WHERE project_id = \(bind: project) AND instance_id IN (\(binds: query.instanceIDs)))"
+            )
+        }
+        if let ip = query.instanceIP {
+            conditions.append("j.pk IN (SELECT job_pk FROM job_instances WHERE project_id = \(bind: project) AND ip = \(bind: ip))")
         }
         for tag in query.tags {
             if let value = tag.value {
@@ -36,16 +37,42 @@ struct JobFilterSQL: Sendable {
                 conditions.append("j.pk IN (SELECT job_pk FROM job_tags WHERE project_id = \(bind: project) AND key = \(bind: tag.key))")
             }
         }
-        if !query.instanceIDs.isEmpty {
-            conditions.append(
-                "j.pk IN (SELECT job_pk FROM job_instances WHERE project_id = \(bind: project) AND instance_id IN (\(binds: query.instanceIDs)))"
-            )
-        }
-        if let ip = query.instanceIP {
-            conditions.append("j.pk IN (SELECT job_pk FROM job_instances WHERE project_id = \(bind: project) AND ip = \(bind: ip))")
-        }
         return "WHERE " + conditions.joined(separator: " AND ")
     }
+
+    /// Whether the query filters only on the dimensions that `job_counts` keeps (scenario, engine, status, network,
+    /// enterprise project): then its total is a sum over that table instead of a count over the tasks.
+    static func isCountedByDimensions(_ query: JobQuery) -> Bool {
+        query.name == nil && query.tags.isEmpty && query.instanceIDs.isEmpty && query.instanceIP == nil
+    }
+
+    /// `SELECT … AS n`: the exact number of matches, from `job_counts` when the query allows it.
+    func countQuery(_ query: JobQuery, project: String) -> SQLQueryString {
+        guard Self.isCountedByDimensions(query) else {
+            return "SELECT count(*) AS n FROM jobs j " + whereClause(query, project: project)
+        }
+        let conditions = Self.dimensionConditions(query, project: project, alias: "c")
+        let table: SQLQueryString = query.netType == nil && query.enterpriseProjectID == nil ? "job_counts_coarse" : "job_counts"
+        return "SELECT coalesce(sum(c.n), 0) AS n FROM " + table + " c WHERE " + conditions.joined(separator: " AND ")
+    }
+
+    /// The conditions on the counted dimensions, on table alias `alias` (the project's condition first).
+    static func dimensionConditions(_ query: JobQuery, project: String, alias: String) -> [SQLQueryString] {
+        var conditions: [SQLQueryString] = [
+            "\(unsafeRaw: alias).project_id = \(bind: project)",
+            "\(unsafeRaw: alias).db_use_type = \(bind: query.dbUseType.rawValue)",
+        ]
+        if let engine = query.engineType { conditions.append("\(unsafeRaw: alias).engine_type = \(bind: engine.rawValue)") }
+        if let status = query.status { conditions.append("\(unsafeRaw: alias).status = \(bind: status.rawValue)") }
+        if query.excludesDeleted { conditions.append("\(unsafeRaw: alias).status <> \(bind: JobStatus.deleted.rawValue)") }
+        if let netType = query.netType { conditions.append("\(unsafeRaw: alias).net_type = \(bind: netType.rawValue)") }
+        if let project = query.enterpriseProjectID { conditions.append("\(unsafeRaw: alias).enterprise_project_id = \(bind: project)") }
+        return conditions
+    }
+
+    /// The columns of `job_counts` besides `n`, in key order; `job_counts_coarse` has the first four.
+    static let countedDimensions = ["project_id", "db_use_type", "engine_type", "status", "net_type", "enterprise_project_id"]
+    static let coarseDimensionCount = 4
 
     /// Tasks strictly after `last` in the answer order (`create_time` descending, then `id`).
     static func after(_ last: JobRecord) -> SQLQueryString {
