@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
     ],
     targets: [
         // Pure rules: catalogues, action matrix, request validation, JSON. No I/O.
@@ -38,7 +40,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The store protocol and its SQLite implementation.
+        // The store protocol and its SQLite and PostgreSQL implementations.
         .target(
             name: "DRSStorage",
             dependencies: [
@@ -46,6 +48,8 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -91,7 +95,11 @@ let package = Package(
         // Fixtures and store set-up shared by the test targets.
         .target(
             name: "DRSTestSupport",
-            dependencies: ["DRSDomain", "DRSStorage", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "DRSDomain", "DRSStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Tests/DRSTestSupport",
             swiftSettings: swiftSettings
         ),

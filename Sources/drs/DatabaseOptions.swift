@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import DRSAPI
 import DRSStorage
+import Foundation
 import Logging
 
 /// `--database`, shared by every command that touches data.
@@ -12,7 +13,8 @@ struct DatabaseOptions: ParsableArguments {
     )
     var database: String?
 
-    /// Command-line values first, then environment variables (`DRS_DATABASE`, `HTTP_HOST`, `HTTP_PORT`, `LOG_LEVEL`).
+    /// Command-line values first, then environment variables (`DRS_DATABASE`, `DRS_POOL_SIZE`, `HTTP_HOST`, `HTTP_PORT`,
+    /// `LOG_LEVEL`).
     func configReader(_ values: [AbsoluteConfigKey: ConfigValue] = [:]) -> ConfigReader {
         var values = values
         if let database { values["drs.database"] = .init(.string(database), isSecret: true) }
@@ -22,13 +24,21 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens (creating and migrating if needed) the store the options name.
     func openStore(_ reader: ConfigReader) async throws -> any JobStore {
         let location = reader.string(forKey: "drs.database", isSecret: true, default: StoreLocation.defaultPath)
+        let poolSize = reader.int(forKey: "drs.pool.size", default: 16)
         do {
-            return try await StoreLocation.open(location, logger: makeLogger(reader: reader, label: "drs.store"))
-        } catch let error as StoreLocation.OpenError {
-            throw ValidationError(error.description)
+            return try await StoreLocation.open(location, poolSize: poolSize, logger: makeLogger(reader: reader, label: "drs.store"))
         } catch {
-            throw CLIError("cannot open the database \(location): \(error)")
+            // A URL may carry a password: name the database without it.
+            throw CLIError("cannot open the database \(Self.redacted(location)): \(error)")
         }
+    }
+
+    /// `location` without the password of a URL.
+    static func redacted(_ location: String) -> String {
+        guard StoreLocation.isPostgres(location), let at = location.lastIndex(of: "@"),
+            let scheme = location.range(of: "://"), let colon = location[scheme.upperBound..<at].firstIndex(of: ":")
+        else { return location }
+        return String(location[..<colon]) + ":***" + String(location[at...])
     }
 
     /// Runs `body` with the store open, and closes it afterwards.

@@ -2,10 +2,15 @@ import DRSDomain
 import DRSStorage
 import Foundation
 import Logging
+import PostgresNIO
 
-/// The store implementations every contract test runs against.
+/// The store implementations every contract test runs against: SQLite always, PostgreSQL when
+/// `DRS_TEST_POSTGRES_URL` names a server (`scripts/test` starts one).
 public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite
+    case postgres
+
+    public static var allCases: [StoreKind] { PostgresTestServer.url == nil ? [.sqlite] : [.sqlite, .postgres] }
 
     /// A temporary folder for one test; removed afterwards.
     public static func withTemporaryFolder<T>(_ body: (URL) async throws -> T) async throws -> T {
@@ -25,6 +30,63 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
                 let store = try await SQLiteJobStore.open(path: folder.appendingPathComponent("drs.sqlite").path, logger: Logger(label: "test"))
                 return try await store.closing(after: body)
             }
+        case .postgres:
+            return try await PostgresTestServer.withFreshDatabase { url in
+                let store = try await PostgresJobStore.open(url: url, logger: Logger(label: "test"))
+                return try await store.closing(after: body)
+            }
         }
     }
+}
+
+/// The PostgreSQL server of the test run, and a fresh database on it per test.
+public enum PostgresTestServer {
+    /// `postgres://user@host:port/database` of a server where the user may create databases.
+    public static var url: String? { ProcessInfo.processInfo.environment["DRS_TEST_POSTGRES_URL"] }
+
+    /// Creates an empty database, runs `body` with its URL, then drops it.
+    public static func withFreshDatabase<T>(_ body: (String) async throws -> T) async throws -> T {
+        guard let url, let components = URLComponents(string: url) else { throw PostgresTestError.noServer }
+        let name = "drs_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await admin(components) { try await $0.query("CREATE DATABASE \(unescaped: name)", logger: logger) }
+        var fresh = components
+        fresh.path = "/" + name
+        do {
+            let result = try await body(fresh.string!)
+            try? await drop(name, components)
+            return result
+        } catch {
+            try? await drop(name, components)
+            throw error
+        }
+    }
+
+    private static func drop(_ name: String, _ components: URLComponents) async throws {
+        try await admin(components) { try await $0.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)", logger: logger) }
+    }
+
+    private static let logger = Logger(label: "test.postgres")
+
+    private static func admin(_ components: URLComponents, _ body: (PostgresConnection) async throws -> Void) async throws {
+        let configuration = PostgresConnection.Configuration(
+            host: components.host ?? "127.0.0.1",
+            port: components.port ?? 5432,
+            username: components.user ?? "postgres",
+            password: components.password,
+            database: String(components.path.dropFirst()).isEmpty ? "postgres" : String(components.path.dropFirst()),
+            tls: .disable
+        )
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        do {
+            try await body(connection)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}
+
+enum PostgresTestError: Error {
+    case noServer
 }

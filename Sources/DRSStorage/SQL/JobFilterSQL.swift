@@ -53,7 +53,7 @@ struct JobFilterSQL: Sendable {
         }
         let conditions = Self.dimensionConditions(query, project: project, alias: "c")
         let table: SQLQueryString = query.netType == nil && query.enterpriseProjectID == nil ? "job_counts_coarse" : "job_counts"
-        return "SELECT coalesce(sum(c.n), 0) AS n FROM " + table + " c WHERE " + conditions.joined(separator: " AND ")
+        return "SELECT CAST(coalesce(sum(c.n), 0) AS BIGINT) AS n FROM " + table + " c WHERE " + conditions.joined(separator: " AND ")
     }
 
     /// The conditions on the counted dimensions, on table alias `alias` (the project's condition first).

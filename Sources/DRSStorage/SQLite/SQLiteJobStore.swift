@@ -6,7 +6,7 @@ import SQLiteKit
 import SQLiteNIO
 
 /// The embedded store: one SQLite file in WAL mode, created and migrated on first use.
-public struct SQLiteJobStore: JobStore {
+public struct SQLiteJobStore: SQLBackedStore {
     let pool: SQLiteConnectionPool
     let logger: Logger
     let reads = JobReadSQL(filters: JobFilterSQL(nameSearch: SQLiteJobStore.nameSearch))
@@ -65,9 +65,9 @@ public struct SQLiteJobStore: JobStore {
         }
     }
 
-    /// Runs `body` in one transaction: `immediate` takes the write lock at once; a read transaction sees one snapshot.
-    func withTransaction<T>(immediate: Bool, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await withConnection { db in try await Self.inTransaction(immediate: immediate, db, body) }
+    /// `write` transactions take SQLite's write lock at once (BEGIN IMMEDIATE).
+    func withTransaction<T>(write: Bool, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection { db in try await Self.inTransaction(immediate: write, db, body) }
     }
 
     /// Runs `body` in one transaction on `db`.
@@ -93,77 +93,8 @@ public struct SQLiteJobStore: JobStore {
     // MARK: Schema
 
     func migrate() async throws {
-        try await withConnection { db in
-            try await db.raw("PRAGMA journal_mode = WAL").run()
-            try await db.raw(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            ).run()
-        }
-        try await withTransaction(immediate: true) { db in
-            let applied =
-                try await db.raw("SELECT coalesce(max(version), 0) AS version FROM schema_migrations").first(
-                    decodingColumn: "version",
-                    as: Int.self
-                ) ?? 0
-            for migration in SQLiteSchema.migrations where migration.version > applied {
-                for statement in migration.statements { try await db.raw(SQLQueryString(statement)).run() }
-                try await db.raw(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Self.now()))"
-                ).run()
-                logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
-            }
-        }
-    }
-
-    static func now() -> String {
-        Timestamp.format(secondsSince1970: Int64(Date().timeIntervalSince1970))
-    }
-
-    // MARK: Projects and secrets
-
-    public func createProject(id: String, name: String) async throws {
-        try await withTransaction(immediate: true) { db in
-            guard try await !Self.projectExists(id, db) else { throw StoreError.projectExists(id) }
-            try await db.raw(
-                "INSERT INTO projects (id, name, created_at) VALUES (\(bind: id), \(bind: name), \(bind: Self.now()))"
-            ).run()
-        }
-    }
-
-    static func projectExists(_ id: String, _ db: any SQLDatabase) async throws -> Bool {
-        try await db.raw("SELECT id FROM projects WHERE id = \(bind: id)").first() != nil
-    }
-
-    /// Throws ``StoreError/projectNotFound(_:)`` unless the project exists.
-    static func requireProject(_ id: String, _ db: any SQLDatabase) async throws {
-        guard try await projectExists(id, db) else { throw StoreError.projectNotFound(id) }
-    }
-
-    public func projectExists(_ id: String) async throws -> Bool {
-        try await withConnection { try await Self.projectExists(id, $0) }
-    }
-
-    public func tokenSecret() async throws -> [UInt8] {
-        let select: SQLQueryString = "SELECT value FROM server_secrets WHERE name = 'token'"
-        // Read first: only the very first call on a database needs the write lock.
-        if let hex = try await withConnection({ try await $0.raw(select).first(decodingColumn: "value", as: String.self) }) {
-            return try Self.secret(hex: hex)
-        }
-        return try await withTransaction(immediate: true) { db in
-            if let hex = try await db.raw(select).first(decodingColumn: "value", as: String.self) {
-                return try Self.secret(hex: hex)
-            }
-            let secret = ProjectToken.makeSecret()
-            try await db.raw(
-                "INSERT INTO server_secrets (name, value) VALUES ('token', \(bind: Hex.encode(secret)))"
-            ).run()
-            return secret
-        }
-    }
-
-    static func secret(hex: String) throws -> [UInt8] {
-        guard let bytes = Hex.decode(hex), bytes.count == 32 else { throw StoreError.corrupt("server_secrets.value") }
-        return bytes
+        try await withConnection { db in try await db.raw("PRAGMA journal_mode = WAL").run() }
+        try await applyMigrations(SQLiteSchema.migrations, logger: logger)
     }
 
     // MARK: Name search

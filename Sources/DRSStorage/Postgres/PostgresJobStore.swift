@@ -1,0 +1,226 @@
+import DRSDomain
+import Logging
+import NIOCore
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import Synchronization
+
+/// The shared store: one PostgreSQL database that any number of `drs` processes use at once.
+///
+/// Writes (imports, projects, credentials, users, the token secret) take one transaction-scoped advisory lock, so
+/// they run one at a time across every process, as SQLite's write lock does; reads run beside them on snapshots.
+public final class PostgresJobStore: SQLBackedStore {
+    let client: PostgresClient
+    let logger: Logger
+    let reads = JobReadSQL(filters: JobFilterSQL(nameSearch: PostgresJobStore.nameSearch))
+    /// How long a request waits for a pooled connection before the database counts as unavailable.
+    let acquireTimeout: Duration
+    private let runTask: Task<Void, Never>
+
+    /// The advisory lock that every write transaction holds (an arbitrary constant: "drs" in ASCII).
+    static let writeLock = 0x647273
+
+    /// Connects to the database at `url` (`postgres://user:password@host:port/database`), then applies the migrations.
+    public static func open(
+        url: String,
+        maxConnections: Int = 16,
+        acquireTimeout: Duration = .seconds(3),
+        logger: Logger = Logger(label: "drs.store")
+    ) async throws -> PostgresJobStore {
+        guard let configuration = try? SQLPostgresConfiguration(url: url) else {
+            throw StoreError.unavailable("not a PostgreSQL URL (postgres://user:password@host:port/database)")
+        }
+        var options = PostgresClient.Configuration.Options()
+        options.maximumConnections = maxConnections
+        options.minimumConnections = 0
+        options.connectionIdleTimeout = .seconds(60)
+        let core = configuration.coreConfiguration
+        let clientConfiguration: PostgresClient.Configuration
+        if let socket = core.unixSocketPath {
+            clientConfiguration = .init(
+                unixSocketPath: socket,
+                username: core.username,
+                password: core.password,
+                database: core.database
+            )
+        } else {
+            clientConfiguration = .init(
+                host: core.host ?? "localhost",
+                port: core.port ?? 5432,
+                username: core.username,
+                password: core.password,
+                database: core.database,
+                tls: core.tls.isEnforced ? .require(.makeClientConfiguration()) : .disable
+            )
+        }
+        var withOptions = clientConfiguration
+        withOptions.options = options
+        let store = PostgresJobStore(
+            client: PostgresClient(configuration: withOptions, backgroundLogger: logger),
+            logger: logger,
+            acquireTimeout: acquireTimeout
+        )
+        do {
+            try await store.applyMigrations(PostgresSchema.migrations, logger: logger)
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        return store
+    }
+
+    private init(client: PostgresClient, logger: Logger, acquireTimeout: Duration) {
+        self.client = client
+        self.logger = logger
+        self.acquireTimeout = acquireTimeout
+        self.runTask = Task { await client.run() }
+    }
+
+    public func shutdown() async {
+        runTask.cancel()
+        await runTask.value
+    }
+
+    // MARK: Connections and transactions
+
+    func withConnection<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        let connection = try await lease()
+        defer { connection.release() }
+        do {
+            // No SQL logging: bound values include secrets (the token secret, secret keys).
+            return try await body(connection.connection.sql(queryLogLevel: nil))
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    func withTransaction<T>(write: Bool, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection { db in
+            try await db.raw(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
+            do {
+                if write { try await db.raw("SELECT pg_advisory_xact_lock(\(bind: Self.writeLock))").run() }
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// A pooled connection, or ``StoreError/unavailable(_:)`` when none comes within ``acquireTimeout``
+    /// (the pool keeps retrying a database that is down; requests must not wait for it).
+    private func lease() async throws -> LeasedConnection {
+        let leased = LeasedConnection()
+        let timeout = acquireTimeout
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            leased.giveUpIfWaiting()
+        }
+        defer { timer.cancel() }
+        do {
+            try await leased.start(client)
+        } catch {
+            throw leased.gaveUp ? StoreError.unavailable("no database connection within \(timeout)") : Self.map(error)
+        }
+        return leased
+    }
+
+    /// PostgreSQL errors that mean "cannot use the database now" become ``StoreError/unavailable(_:)``.
+    static func map(_ error: any Error) -> any Error {
+        if error is StoreError { return error }
+        guard let error = error as? PSQLError else {
+            return error is CancellationError ? StoreError.unavailable("cancelled") : error
+        }
+        switch error.code {
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            // 08: connection exception; 53: insufficient resources; 57P: operator intervention (shutdown, starting
+            // up); 40001/40P01: serialization failure or deadlock; 25006: read-only transaction (a standby).
+            if ["08", "53", "57P"].contains(where: state.hasPrefix) || ["40001", "40P01", "25006"].contains(state) {
+                return StoreError.unavailable("PostgreSQL \(state): \(error.serverInfo?[.message] ?? "")")
+            }
+            return error
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
+            .queryCancelled, .sslUnsupported, .failedToAddSSLHandler:
+            return StoreError.unavailable("PostgreSQL connection: \(error.code)")
+        default:
+            return error
+        }
+    }
+
+    // MARK: Name search
+
+    /// A case-folded `LIKE '%…%'`, which the trigram index serves for 3 or more characters.
+    static func nameSearch(_ folded: String, _ alias: String) -> SQLQueryString {
+        var escaped = ""
+        for character in folded {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "\(unsafeRaw: alias).name_folded LIKE \(bind: "%" + escaped + "%") ESCAPE '\\'"
+    }
+}
+
+/// A connection borrowed from `PostgresClient.withConnection`, held until ``release()``.
+///
+/// `withConnection` lends a connection for the length of a closure; this keeps that closure waiting so that the
+/// connection can be used across the caller's own async calls.
+final class LeasedConnection: Sendable {
+    private struct State {
+        var connection: PostgresConnection?
+        var done: CheckedContinuation<Void, Never>?
+        var waiting: Task<Void, Never>?
+        var gaveUp = false
+    }
+
+    private let state = Mutex(State())
+
+    var connection: PostgresConnection { state.withLock { $0.connection! } }
+    var gaveUp: Bool { state.withLock { $0.gaveUp } }
+
+    /// Returns once a connection is lent, or throws when the pool fails or ``giveUpIfWaiting()`` stops the wait.
+    func start(_ client: PostgresClient) async throws {
+        try await withCheckedThrowingContinuation { (ready: CheckedContinuation<Void, any Error>) in
+            let waiting = Task {
+                do {
+                    try await client.withConnection { connection in
+                        await withCheckedContinuation { done in
+                            self.state.withLock {
+                                $0.connection = connection
+                                $0.done = done
+                            }
+                            ready.resume()
+                        }
+                    }
+                } catch {
+                    // Only reached before a connection was lent: the closure above never throws.
+                    if state.withLock({ $0.connection == nil }) { ready.resume(throwing: error) }
+                }
+            }
+            state.withLock { $0.waiting = waiting }
+        }
+    }
+
+    /// Stops waiting for a connection, unless one was already lent.
+    func giveUpIfWaiting() {
+        let task: Task<Void, Never>? = state.withLock {
+            guard $0.connection == nil else { return nil }
+            $0.gaveUp = true
+            return $0.waiting
+        }
+        task?.cancel()
+    }
+
+    /// Gives the connection back to the pool.
+    func release() {
+        let done = state.withLock {
+            let done = $0.done
+            $0.done = nil
+            return done
+        }
+        done?.resume()
+    }
+}
