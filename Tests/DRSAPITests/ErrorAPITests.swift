@@ -67,7 +67,8 @@ import Testing
     @Test func anAcceptedTokenStillExpires() async throws {
         let clock = TestClock()
         try await Harness.run(clock: clock) { client, harness in
-            let token = Harness.token(Fixture.projectA, secret: harness.secret, expiresIn: 60)
+            let now = clock.now
+            let token = ProjectToken(projectID: Fixture.projectA, issuedAt: now, expiresAt: now + 60).encoded(secret: harness.secret)
             #expect(try await client.postJobs(token: token, body: Self.body).status == .ok)
             clock.advance(61)
             let response = try await client.postJobs(token: token, body: Self.body)
@@ -246,9 +247,9 @@ import Testing
     }
 
     @Test func unexpectedFailuresSayNothingInternal() async throws {
-        try await Harness.run { client, harness in
+        try await Harness.run(kinds: [.sqlite]) { client, harness in
             // Break the schema underneath the running server.
-            let connection = try await SQLiteConnection.open(storage: .file(path: harness.databasePath))
+            let connection = try await SQLiteConnection.open(storage: .file(path: harness.databasePath!))
             _ = try await connection.query("DROP TABLE job_tags")
             try await connection.close()
             let response = try await client.postJobs(token: harness.tokenA, body: #"{"db_use_type":"sync","tags":{"env":"prod"}}"#)
@@ -260,13 +261,13 @@ import Testing
     }
 
     @Test func unreachableDatabaseAnswers503ThenRecovers() async throws {
-        try await Harness.run { client, harness in
+        try await Harness.run(kinds: [.sqlite]) { client, harness in
             _ = try await client.postJobs(token: harness.tokenA, body: Self.body)
             // Take the database away: idle connections are closed, and new ones cannot open the file.
-            let file = URL(fileURLWithPath: harness.databasePath)
+            let file = URL(fileURLWithPath: harness.databasePath!)
             let folder = file.deletingLastPathComponent()
             let away = folder.deletingLastPathComponent().appendingPathComponent(folder.lastPathComponent + "-away")
-            await harness.store.pool.closeIdleConnections()
+            await harness.sqlite.pool.closeIdleConnections()
             try FileManager.default.moveItem(at: folder, to: away)
             for body in [Self.body, #"{"db_use_type":"sync","cur_page":0}"#] {
                 let response = try await client.postJobs(token: harness.tokenA, body: body)

@@ -11,45 +11,83 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// A running app on a fresh SQLite file holding the fixture's two projects, and tokens for them.
+/// A running app on a fresh store holding the fixture's two projects, and tokens for them.
+///
+/// ``run(kinds:limits:busyTimeoutMilliseconds:clock:_:)`` runs the test once per store kind: SQLite, and PostgreSQL
+/// when the test run has a server (`DRS_TEST_POSTGRES_URL`).
 struct Harness: Sendable {
-    let store: SQLiteJobStore
-    let databasePath: String
+    let kind: StoreKind
+    let store: any JobStore
+    /// The SQLite file (SQLite runs only).
+    let databasePath: String?
     let tokenA: String
     let tokenB: String
     let secret: [UInt8]
 
+    /// The SQLite store (SQLite runs only).
+    var sqlite: SQLiteJobStore { store as! SQLiteJobStore }
+
     static func run<T: Sendable>(
+        kinds: [StoreKind] = StoreKind.allCases,
         limits: APILimits = APILimits(),
         busyTimeoutMilliseconds: Int = 5000,
         clock: TestClock = TestClock(),
         _ body: @Sendable (any TestClientProtocol, Harness) async throws -> T
     ) async throws -> T {
-        try await StoreKind.withTemporaryFolder { folder in
-            let path = folder.appendingPathComponent("drs.sqlite").path
-            let store = try await SQLiteJobStore.open(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-            do {
-                try await store.createProject(id: Fixture.projectA, name: "A")
-                try await store.createProject(id: Fixture.projectB, name: "B")
-                try await store.importJobs(Fixture.tasksA, project: Fixture.projectA)
-                try await store.importJobs(Fixture.tasksB, project: Fixture.projectB)
-                let secret = try await store.tokenSecret()
-                let harness = Harness(
-                    store: store,
-                    databasePath: path,
-                    tokenA: Self.token(Fixture.projectA, secret: secret),
-                    tokenB: Self.token(Fixture.projectB, secret: secret),
-                    secret: secret
-                )
-                let reader = ConfigReader(provider: InMemoryProvider(values: ["http.port": 0, "log.level": "critical"]))
-                let app = buildApplication(reader: reader, store: store, limits: limits, now: { clock.now })
-                let result = try await app.test(.router) { client in try await body(client, harness) }
-                await store.shutdown()
-                return result
-            } catch {
-                await store.shutdown()
-                throw error
+        var result: T?
+        for kind in kinds {
+            result = try await run(kind, limits: limits, busyTimeoutMilliseconds: busyTimeoutMilliseconds, clock: clock, body)
+        }
+        return result!
+    }
+
+    private static func run<T: Sendable>(
+        _ kind: StoreKind,
+        limits: APILimits,
+        busyTimeoutMilliseconds: Int,
+        clock: TestClock,
+        _ body: @Sendable (any TestClientProtocol, Harness) async throws -> T
+    ) async throws -> T {
+        switch kind {
+        case .sqlite:
+            return try await StoreKind.withTemporaryFolder { folder in
+                let path = folder.appendingPathComponent("drs.sqlite").path
+                let store = try await SQLiteJobStore.open(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+                return try await serve(kind, store, path: path, limits: limits, clock: clock, body)
             }
+        case .postgres:
+            return try await PostgresTestServer.withFreshDatabase { url in
+                let store = try await PostgresJobStore.open(url: url, acquireTimeout: .milliseconds(busyTimeoutMilliseconds))
+                return try await serve(kind, store, path: nil, limits: limits, clock: clock, body)
+            }
+        }
+    }
+
+    private static func serve<T: Sendable>(
+        _ kind: StoreKind,
+        _ store: any JobStore,
+        path: String?,
+        limits: APILimits,
+        clock: TestClock,
+        _ body: @Sendable (any TestClientProtocol, Harness) async throws -> T
+    ) async throws -> T {
+        try await store.closing { store in
+            try await store.createProject(id: Fixture.projectA, name: "A")
+            try await store.createProject(id: Fixture.projectB, name: "B")
+            try await store.importJobs(Fixture.tasksA, project: Fixture.projectA)
+            try await store.importJobs(Fixture.tasksB, project: Fixture.projectB)
+            let secret = try await store.tokenSecret()
+            let harness = Harness(
+                kind: kind,
+                store: store,
+                databasePath: path,
+                tokenA: Self.token(Fixture.projectA, secret: secret),
+                tokenB: Self.token(Fixture.projectB, secret: secret),
+                secret: secret
+            )
+            let reader = ConfigReader(provider: InMemoryProvider(values: ["http.port": 0, "log.level": "critical"]))
+            let app = buildApplication(reader: reader, store: store, limits: limits, now: { clock.now })
+            return try await app.test(.router) { client in try await body(client, harness) }
         }
     }
 
