@@ -1,13 +1,18 @@
-"""Fixtures for tests/e2e and tests/sdk: a fresh database, a project in it, and a token for the project."""
+"""Fixtures for tests/e2e and tests/sdk: a fresh database, a project in it, and a token for the project.
+
+Every test that takes `database` runs twice: on a SQLite file, and on a fresh PostgreSQL database when
+DRS_TEST_POSTGRES_URL names a server (scripts/test starts one; `scripts/test --no-postgres` runs SQLite only).
+"""
 
 import pytest
 
-from drs_harness import run_drs
+from drs_harness import BACKENDS, fresh_database, run_drs
 
 
-@pytest.fixture
-def database(tmp_path):
-    return tmp_path / "drs.sqlite"
+@pytest.fixture(params=BACKENDS)
+def database(request, tmp_path):
+    with fresh_database(request.param, tmp_path) as location:
+        yield location
 
 
 @pytest.fixture

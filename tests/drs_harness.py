@@ -1,8 +1,10 @@
 """Shared helpers for the end-to-end and SDK suites: they drive the built `drs` binary over real HTTP."""
 
+import contextlib
 import json
 import os
 import re
+import sqlite3
 import signal
 import subprocess
 import threading
@@ -15,6 +17,48 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 DRS = Path(os.environ.get("DRS_BIN", REPO / ".build" / "debug" / "drs"))
+POSTGRES_URL = os.environ.get("DRS_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+
+
+def is_postgres(database):
+    return str(database).startswith(("postgres://", "postgresql://"))
+
+
+def psql(url, statement):
+    """Runs one SQL statement with psql; returns its unaligned output."""
+    result = subprocess.run(["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", url, "-c", statement],
+                            capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        raise AssertionError(f"psql failed: {result.stderr}")
+    return result.stdout
+
+
+def sql(database, statement):
+    """Runs one SQL statement on a test database of either kind; returns the rows as text."""
+    if is_postgres(database):
+        return psql(database, statement)
+    connection = sqlite3.connect(database)
+    try:
+        rows = connection.execute(statement).fetchall()
+        connection.commit()
+        return "\n".join("|".join(map(str, row)) for row in rows)
+    finally:
+        connection.close()
+
+
+@contextlib.contextmanager
+def fresh_database(backend, folder):
+    """A SQLite file in `folder`, or a new PostgreSQL database (dropped afterwards)."""
+    if backend == "sqlite":
+        yield folder / "drs.sqlite"
+        return
+    name = "drs_e2e_" + os.urandom(8).hex()
+    psql(POSTGRES_URL, f"CREATE DATABASE {name}")
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        psql(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def run_drs(*args, database=None, input=None, env=None, check=True, timeout=600):

@@ -48,10 +48,13 @@ def test_database_defaults_to_the_environment_then_the_current_folder(tmp_path):
     assert (tmp_path / "drs.sqlite").exists()
 
 
-def test_postgres_urls_are_named_clearly(tmp_path):
-    result = run_drs("project", "create", "--database", "postgres://localhost/drs", check=False)
+def test_an_unreachable_postgres_url_fails_fast_and_hides_its_password():
+    started = time.monotonic()
+    result = run_drs("project", "create", "--database", "postgres://drs:hunter22@127.0.0.1:1/drs", check=False)
     assert result.returncode != 0
-    assert "PostgreSQL" in result.stderr
+    assert time.monotonic() - started < 30
+    assert "cannot open the database postgres://drs:***@127.0.0.1:1/drs" in result.stderr
+    assert "hunter22" not in result.stderr
 
 
 def test_token_issue(database, project):

@@ -8,7 +8,7 @@ import threading
 import urllib.request
 from pathlib import Path
 
-from drs_harness import REPO, Server, make_task, post_jobs, run_drs
+from drs_harness import REPO, Server, make_task, post_jobs, run_drs, sql
 
 DEMO = "054ba152d480d55b2f5dc0069e7ddef0"
 
@@ -141,14 +141,9 @@ def test_sigterm_finishes_in_flight_requests_then_exits(database, project, token
 
 
 def test_unexpected_failures_are_logged_with_their_cause_and_never_sent(database, project, token):
-    import sqlite3
-
     server = Server(database)
     try:
-        connection = sqlite3.connect(database)
-        connection.execute("DROP TABLE job_tags")
-        connection.commit()
-        connection.close()
+        sql(database, "DROP TABLE job_tags")
         status, headers, body = post_jobs(server, project, token, {"db_use_type": "sync", "tags": {"env": "prod"}})
         assert (status, body) == (500, {"error_code": "DRS.M00004", "error_msg": "Service is abnormal."})
     finally:

@@ -29,15 +29,19 @@ from huaweicloudsdkiam.v3 import (
     PwdPasswordUserDomain,
 )
 
-from drs_harness import REPO, Server, make_task, run_drs
+from drs_harness import BACKENDS, REPO, Server, fresh_database, make_task, run_drs, sql
 
 PASSWORD = "correct-horse-battery"
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    """A server with two projects: tasks, an AK/SK pair and an identity user for the first."""
-    database = tmp_path_factory.mktemp("sdk") / "drs.sqlite"
+@pytest.fixture(scope="module", params=BACKENDS)
+def env(request, tmp_path_factory):
+    """A server with two projects: tasks, an AK/SK pair and an identity user for the first (on each database kind)."""
+    with fresh_database(request.param, tmp_path_factory.mktemp("sdk")) as database:
+        yield from serve_sdk_fixture(database)
+
+
+def serve_sdk_fixture(database):
     project = run_drs("project", "create", "--name", "sdk-project", database=database).stdout.strip()
     other = run_drs("project", "create", "--name", "other", database=database).stdout.strip()
     tasks = [
@@ -261,6 +265,5 @@ def test_secrets_never_reach_logs_or_answers(env):
     status, body = sign_by_hand(env, b'{"db_use_type":"sync"}', sdk_date(), sent_body=b"{}")
     assert env["credential"]["secret"] not in json.dumps(body)
     database = env["database"]
-    dump = subprocess.run([sys.executable, "-c", f"import sqlite3; print(list(sqlite3.connect({str(database)!r}).execute('select password_hash from users')))"],
-                          capture_output=True, text=True).stdout
+    dump = sql(database, "select password_hash from users")
     assert PASSWORD not in dump and "pbkdf2-sha256$210000$" in dump

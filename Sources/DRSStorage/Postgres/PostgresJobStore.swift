@@ -17,6 +17,10 @@ public final class PostgresJobStore: SQLBackedStore {
     /// How long a request waits for a pooled connection before the database counts as unavailable.
     let acquireTimeout: Duration
     private let runTask: Task<Void, Never>
+    /// Set when a request found no connection within ``acquireTimeout``; cleared by the next connection lent.
+    private let databaseDown = Mutex(false)
+    /// How long a request waits for a connection while the database is down.
+    static let downTimeout = Duration.milliseconds(250)
 
     /// The advisory lock that every write transaction holds (an arbitrary constant: "drs" in ASCII).
     static let writeLock = 0x647273
@@ -77,9 +81,18 @@ public final class PostgresJobStore: SQLBackedStore {
         self.runTask = Task { await client.run() }
     }
 
+    /// Closes the pool. Waits at most 5 seconds: requests still waiting for a database that is down give up.
     public func shutdown() async {
         runTask.cancel()
-        await runTask.value
+        let finished = Mutex(false)
+        let runTask = self.runTask
+        Task {
+            await runTask.value
+            finished.withLock { $0 = true }
+        }
+        for _ in 0..<50 where !finished.withLock({ $0 }) {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     // MARK: Connections and transactions
@@ -114,7 +127,9 @@ public final class PostgresJobStore: SQLBackedStore {
     /// (the pool keeps retrying a database that is down; requests must not wait for it).
     private func lease() async throws -> LeasedConnection {
         let leased = LeasedConnection()
-        let timeout = acquireTimeout
+        // Once a wait has timed out, the database counts as down: later requests wait only briefly, so that they
+        // fail fast, until a connection comes again (the pool keeps reconnecting in the background).
+        let timeout = databaseDown.withLock { $0 } ? Self.downTimeout : acquireTimeout
         let timer = Task {
             try await Task.sleep(for: timeout)
             leased.giveUpIfWaiting()
@@ -123,8 +138,11 @@ public final class PostgresJobStore: SQLBackedStore {
         do {
             try await leased.start(client)
         } catch {
-            throw leased.gaveUp ? StoreError.unavailable("no database connection within \(timeout)") : Self.map(error)
+            guard leased.gaveUp else { throw Self.map(error) }
+            databaseDown.withLock { $0 = true }
+            throw StoreError.unavailable("no database connection within \(timeout)")
         }
+        databaseDown.withLock { $0 = false }
         return leased
     }
 
@@ -167,12 +185,13 @@ public final class PostgresJobStore: SQLBackedStore {
 /// A connection borrowed from `PostgresClient.withConnection`, held until ``release()``.
 ///
 /// `withConnection` lends a connection for the length of a closure; this keeps that closure waiting so that the
-/// connection can be used across the caller's own async calls.
+/// connection can be used across the caller's own async calls. A caller that gives up waiting does not cancel the
+/// pool's request (the pool then lends to nobody); the connection, when it comes, goes straight back.
 final class LeasedConnection: Sendable {
     private struct State {
         var connection: PostgresConnection?
+        var ready: CheckedContinuation<Void, any Error>?
         var done: CheckedContinuation<Void, Never>?
-        var waiting: Task<Void, Never>?
         var gaveUp = false
     }
 
@@ -184,34 +203,45 @@ final class LeasedConnection: Sendable {
     /// Returns once a connection is lent, or throws when the pool fails or ``giveUpIfWaiting()`` stops the wait.
     func start(_ client: PostgresClient) async throws {
         try await withCheckedThrowingContinuation { (ready: CheckedContinuation<Void, any Error>) in
-            let waiting = Task {
+            state.withLock { $0.ready = ready }
+            Task {
                 do {
                     try await client.withConnection { connection in
-                        await withCheckedContinuation { done in
-                            self.state.withLock {
+                        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                            let ready: CheckedContinuation<Void, any Error>? = self.state.withLock {
+                                guard !$0.gaveUp, let ready = $0.ready else { return nil }
+                                $0.ready = nil
                                 $0.connection = connection
                                 $0.done = done
+                                return ready
                             }
-                            ready.resume()
+                            if let ready { ready.resume() } else { done.resume() }
                         }
                     }
                 } catch {
-                    // Only reached before a connection was lent: the closure above never throws.
-                    if state.withLock({ $0.connection == nil }) { ready.resume(throwing: error) }
+                    self.takeReady()?.resume(throwing: error)
                 }
             }
-            state.withLock { $0.waiting = waiting }
         }
     }
 
     /// Stops waiting for a connection, unless one was already lent.
     func giveUpIfWaiting() {
-        let task: Task<Void, Never>? = state.withLock {
-            guard $0.connection == nil else { return nil }
+        let ready: CheckedContinuation<Void, any Error>? = state.withLock {
+            guard $0.connection == nil, let ready = $0.ready else { return nil }
             $0.gaveUp = true
-            return $0.waiting
+            $0.ready = nil
+            return ready
         }
-        task?.cancel()
+        ready?.resume(throwing: CancellationError())
+    }
+
+    private func takeReady() -> CheckedContinuation<Void, any Error>? {
+        state.withLock {
+            let ready = $0.ready
+            $0.ready = nil
+            return ready
+        }
     }
 
     /// Gives the connection back to the pool.
