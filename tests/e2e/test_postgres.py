@@ -142,3 +142,29 @@ def test_a_postgres_restart_under_load_gives_503_then_recovers_by_itself(pg):
     assert len(after) > 10 and all(r[1] == 200 for r in after), [r for r in after if r[1] != 200][:5]
     # Nothing but 200 and 503 was ever answered: no 500, no dropped connection.
     assert {r[1] for r in results} <= {200, 503}
+
+
+def test_a_project_moves_from_sqlite_to_postgres_with_export_and_import(pg, tmp_path):
+    """The README's recipe: the same answers before and after the move."""
+    sqlite = tmp_path / "drs.sqlite"
+    project = run_drs("project", "create", "--name", "payments", database=sqlite).stdout.strip()
+    document = tasks("moved", 120)
+    document["jobs"][0]["children"] = [make_task("moved-child", "child", status="CHILD_TRANSFER_STARTED")]
+    document["jobs"][1]["source_instance"] = {"id": "inst-9", "ip": "2001:db8::9"}
+    run_drs("jobs", "import", "--project", project, "-", database=sqlite, input=json.dumps(document))
+    exported = tmp_path / "tasks.json"
+    exported.write_text(run_drs("jobs", "export", "--project", project, database=sqlite).stdout)
+    run_drs("project", "create", "--id", project, "--name", "payments", database=pg)
+    assert run_drs("jobs", "import", "--project", project, str(exported), database=pg).stdout.strip() == "imported 120 tasks"
+    bodies = [{"db_use_type": "sync", "cur_page": 0}, {"db_use_type": "sync", "tags": {"env": "prod"}, "per_page": 7},
+              {"db_use_type": "sync", "instance_ip": "2001:db8:0::9"}, {"db_use_type": "sync", "name": "MOVED TASK 1"}]
+    answers = []
+    for database in (sqlite, pg):
+        token = run_drs("token", "issue", "--project", project, database=database).stdout.strip()
+        server = Server(database)
+        try:
+            answers.append([post_jobs(server, project, token, body)[2] for body in bodies])
+        finally:
+            server.stop()
+    assert answers[0] == answers[1]
+    assert answers[0][0]["total_record"] == 120 and answers[0][2]["total_record"] == 1
