@@ -133,12 +133,18 @@ enum JobsJSON {
 
     static func writeActionList(_ actions: ActionSet, into buffer: inout ByteBuffer) {
         buffer.writeInteger(UInt8(ascii: "["))
+        // Bit i of the set is action i of the catalogue (ActionSet's iteration order).
+        var remaining = actions.bits
         var first = true
-        for action in actions {
+        while remaining != 0 {
             if !first { buffer.writeInteger(UInt8(ascii: ",")) }
             first = false
-            buffer.writeJSONString(action.rawValue)
+            buffer.writeBytes(actionFragments[remaining.trailingZeroBitCount])
+            remaining &= remaining - 1
         }
         buffer.writeInteger(UInt8(ascii: "]"))
     }
+
+    /// Each action of the catalogue as a JSON string, ready to copy.
+    static let actionFragments: [[UInt8]] = JobActionName.allCases.map { Array("\"\($0.rawValue)\"".utf8) }
 }

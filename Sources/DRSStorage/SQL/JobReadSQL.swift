@@ -8,24 +8,35 @@ struct JobReadSQL: Sendable {
 
     /// One statement, so one snapshot and one round trip: the total, the page's tasks and their children.
     func page(_ query: JobQuery, offset: Int, limit: Int, project: String, _ db: any SQLDatabase) async throws -> JobPage {
-        let filter = filters.whereClause(query, project: project)
         guard limit > 0 else { return JobPage(total: try await count(db, query, project: project), jobs: []) }
-        let rows = try await db.raw(
-            "WITH page AS MATERIALIZED (SELECT j.pk FROM jobs j " + filter + " " + JobFilterSQL.order
-                + " LIMIT \(bind: limit) OFFSET \(bind: offset)), total AS (" + filters.countQuery(query, project: project)
-                + ") SELECT t.n AS total, r.* FROM total t LEFT JOIN (SELECT " + JobFilterSQL.columns
-                + " FROM jobs j WHERE j.pk IN (SELECT pk FROM page) UNION ALL SELECT " + JobFilterSQL.columns
-                + " FROM jobs j WHERE j.parent_pk IN (SELECT pk FROM page)) r ON 1 = 1"
-        ).all()
-        let total = try rows.first?.decode(column: "total", as: Int.self) ?? 0
+        let rows = try await db.raw(pageStatement(query, offset: offset, limit: limit, project: project)).all()
+        return try Self.assemblePage(rows.map(SQLRowSource.init))
+    }
+
+    /// The page statement: one row per task of the page and per child of those, each with the total; or one row
+    /// with the total and NULL columns when the page is empty. `limit` must be positive.
+    ///
+    /// LIMIT and OFFSET are integer literals, not bound values: SQLite prepares a statement again when a value
+    /// bound to its LIMIT changes, which doubled the cost of preparing every page.
+    func pageStatement(_ query: JobQuery, offset: Int, limit: Int, project: String) -> SQLQueryString {
+        "WITH page AS MATERIALIZED (SELECT j.pk FROM jobs j " + filters.whereClause(query, project: project) + " "
+            + JobFilterSQL.order + " LIMIT \(literal: limit) OFFSET \(literal: offset)), total AS ("
+            + filters.countQuery(query, project: project) + ") SELECT t.n AS total, r.* FROM total t LEFT JOIN (SELECT "
+            + JobFilterSQL.columns + " FROM jobs j WHERE j.pk IN (SELECT pk FROM page) UNION ALL SELECT "
+            + JobFilterSQL.columns + " FROM jobs j WHERE j.parent_pk IN (SELECT pk FROM page)) r ON 1 = 1"
+    }
+
+    /// The page from the rows of ``pageStatement(_:offset:limit:project:)``.
+    static func assemblePage(_ rows: [some RowSource]) throws -> JobPage {
+        let total = try rows.first?.integer("total") ?? 0
         var parents: [JobRow] = []
         var children: [JobRow] = []
-        for row in rows where try !row.decodeNil(column: "pk") {
+        for row in rows where try row.integer("pk") != nil {
             let job = try JobRow(row)
             if job.parentPK == nil { parents.append(job) } else { children.append(job) }
         }
         parents.sort { JobRecord.listOrder($0.record, $1.record) }
-        return JobPage(total: total, jobs: Self.attach(children, to: parents))
+        return JobPage(total: total, jobs: attach(children, to: parents))
     }
 
     func streamAll(
@@ -67,7 +78,7 @@ struct JobReadSQL: Sendable {
             if let last {
                 sql += " AND j.create_time <= \(bind: last.createTime) AND " + JobFilterSQL.after(last)
             }
-            sql += " " + JobFilterSQL.order + " LIMIT \(bind: batchSize)"
+            sql += " " + JobFilterSQL.order + " LIMIT \(literal: batchSize)"
             let rows = try await db.raw(sql).all().map(JobRow.init)
             guard !rows.isEmpty else { return }
             try await body(rows)
