@@ -10,12 +10,12 @@ public enum StoreLocation {
         location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
     }
 
-    /// `postgres://…` or `postgresql://…` selects PostgreSQL (with a pool of `poolSize` connections); anything else
-    /// is a SQLite file path.
-    public static func open(_ location: String, poolSize: Int = 16, logger: Logger) async throws -> any JobStore {
+    /// `postgres://…` or `postgresql://…` selects PostgreSQL; anything else is a SQLite file path.
+    /// - Parameter poolSize: connections per process; default 16 for PostgreSQL, 8 for SQLite (the fastest on 2 cores).
+    public static func open(_ location: String, poolSize: Int? = nil, logger: Logger) async throws -> any JobStore {
         if isPostgres(location) {
-            return try await PostgresJobStore.open(url: location, maxConnections: poolSize, logger: logger)
+            return try await PostgresJobStore.open(url: location, maxConnections: poolSize ?? 16, logger: logger)
         }
-        return try await SQLiteJobStore.open(path: location, logger: logger)
+        return try await SQLiteJobStore.open(path: location, maxConnections: poolSize ?? 8, logger: logger)
     }
 }

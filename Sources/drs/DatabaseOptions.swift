@@ -24,7 +24,7 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens (creating and migrating if needed) the store the options name.
     func openStore(_ reader: ConfigReader) async throws -> any JobStore {
         let location = reader.string(forKey: "drs.database", isSecret: true, default: StoreLocation.defaultPath)
-        let poolSize = reader.int(forKey: "drs.pool.size", default: 16)
+        let poolSize = reader.int(forKey: "drs.pool.size")
         do {
             return try await StoreLocation.open(location, poolSize: poolSize, logger: makeLogger(reader: reader, label: "drs.store"))
         } catch {
