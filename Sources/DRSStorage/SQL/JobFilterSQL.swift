@@ -19,22 +19,25 @@ struct JobFilterSQL: Sendable {
             conditions.append("(j.id = \(bind: text) OR \(nameSearch(Self.fold(text), "j")))")
         case nil: break
         }
-        // SQLite drives a query from its first `pk IN (…)` list: instances are narrower than tags.
-        if !query.instanceIDs.isEmpty {
-            conditions.append(
-                "j.pk IN (SELECT job_pk FROM job_instances WHERE project_id = \(bind: project) AND instance_id IN (\(binds: query.instanceIDs)))"
-            )
+        // The first membership condition is a `pk IN (…)` list that can drive the query from its index; the rest
+        // are checked per candidate with EXISTS through the primary keys (a list of every `env=prod` task would
+        // be built on each call). Instances come first: they are narrower than tags.
+        var driven = query.name != nil
+        func member(_ table: String, _ match: SQLQueryString) {
+            if driven {
+                conditions.append("EXISTS (SELECT 1 FROM \(unsafeRaw: table) m WHERE m.job_pk = j.pk AND " + match + ")")
+            } else {
+                conditions.append("j.pk IN (SELECT m.job_pk FROM \(unsafeRaw: table) m WHERE m.project_id = \(bind: project) AND " + match + ")")
+                driven = true
+            }
         }
-        if let ip = query.instanceIP {
-            conditions.append("j.pk IN (SELECT job_pk FROM job_instances WHERE project_id = \(bind: project) AND ip = \(bind: ip))")
-        }
+        if !query.instanceIDs.isEmpty { member("job_instances", "m.instance_id IN (\(binds: query.instanceIDs))") }
+        if let ip = query.instanceIP { member("job_instances", "m.ip = \(bind: ip)") }
         for tag in query.tags {
             if let value = tag.value {
-                conditions.append(
-                    "j.pk IN (SELECT job_pk FROM job_tags WHERE project_id = \(bind: project) AND key = \(bind: tag.key) AND value = \(bind: value))"
-                )
+                member("job_tags", "m.key = \(bind: tag.key) AND m.value = \(bind: value)")
             } else {
-                conditions.append("j.pk IN (SELECT job_pk FROM job_tags WHERE project_id = \(bind: project) AND key = \(bind: tag.key))")
+                member("job_tags", "m.key = \(bind: tag.key)")
             }
         }
         return "WHERE " + conditions.joined(separator: " AND ")
