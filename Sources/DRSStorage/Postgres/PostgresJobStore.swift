@@ -13,7 +13,7 @@ import Synchronization
 public final class PostgresJobStore: SQLBackedStore {
     let client: PostgresClient
     let logger: Logger
-    let reads = JobReadSQL(filters: JobFilterSQL(nameSearch: PostgresJobStore.nameSearch))
+    let reads = JobReadSQL(filters: JobFilterSQL(nameSearch: PostgresJobStore.nameSearch), rows: JobReadSQL.sqlKitRows)
     /// How long a request waits for a pooled connection before the database counts as unavailable.
     let acquireTimeout: Duration
     private let runTask: Task<Void, Never>

@@ -4,13 +4,21 @@ import SQLKit
 /// The reads of the query contract and of export, written once over SQLKit for every database. Each runs inside the
 /// caller's read transaction, so that a total and its pages come from one snapshot.
 struct JobReadSQL: Sendable {
+    /// How a store runs a statement of this file and reads its rows.
+    typealias Rows = @Sendable (SQLQueryString, any SQLDatabase) async throws -> [any RowSource]
+
     let filters: JobFilterSQL
+    let rows: Rows
+
+    /// Rows through SQLKit, for any database.
+    static func sqlKitRows(_ statement: SQLQueryString, _ db: any SQLDatabase) async throws -> [any RowSource] {
+        try await db.raw(statement).all().map { SQLRowSource(row: $0) }
+    }
 
     /// One statement, so one snapshot and one round trip: the total, the page's tasks and their children.
     func page(_ query: JobQuery, offset: Int, limit: Int, project: String, _ db: any SQLDatabase) async throws -> JobPage {
         guard limit > 0 else { return JobPage(total: try await count(db, query, project: project), jobs: []) }
-        let rows = try await db.raw(pageStatement(query, offset: offset, limit: limit, project: project)).all()
-        return try Self.assemblePage(rows.map(SQLRowSource.init))
+        return try Self.assemblePage(try await rows(pageStatement(query, offset: offset, limit: limit, project: project), db))
     }
 
     /// The page statement: one row per task of the page and per child of those, each with the total; or one row
@@ -28,7 +36,7 @@ struct JobReadSQL: Sendable {
     }
 
     /// The page from the rows of ``pageStatement(_:offset:limit:project:)``.
-    static func assemblePage(_ rows: [some RowSource]) throws -> JobPage {
+    static func assemblePage(_ rows: [any RowSource]) throws -> JobPage {
         let total = try rows.first?.integer("total") ?? 0
         var parents: [JobRow] = []
         var children: [JobRow] = []
@@ -80,7 +88,7 @@ struct JobReadSQL: Sendable {
                 sql += " AND j.create_time <= \(bind: last.createTime) AND " + JobFilterSQL.after(last)
             }
             sql += " " + JobFilterSQL.order + " LIMIT \(literal: batchSize)"
-            let rows = try await db.raw(sql).all().map(JobRow.init)
+            let rows = try await rows(sql, db).map { try JobRow($0) }
             guard !rows.isEmpty else { return }
             try await body(rows)
             guard rows.count == batchSize else { return }
@@ -95,10 +103,11 @@ struct JobReadSQL: Sendable {
         loadingChildren: (([JobRow]) async throws -> [JobRow])? = nil
     ) async throws -> [JobRecord] {
         guard !parents.isEmpty else { return [] }
-        var children = try await db.raw(
+        var children = try await rows(
             "SELECT " + JobFilterSQL.columns
-                + " FROM jobs j WHERE j.parent_pk IN (\(binds: parents.map(\.pk))) ORDER BY j.parent_pk, j.create_time, j.id"
-        ).all().map(JobRow.init)
+                + " FROM jobs j WHERE j.parent_pk IN (\(binds: parents.map(\.pk))) ORDER BY j.parent_pk, j.create_time, j.id",
+            db
+        ).map { try JobRow($0) }
         if let loadingChildren { children = try await loadingChildren(children) }
         return Self.attach(children, to: parents)
     }

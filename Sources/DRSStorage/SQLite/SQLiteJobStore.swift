@@ -9,7 +9,7 @@ import SQLiteNIO
 public struct SQLiteJobStore: SQLBackedStore {
     let pool: SQLiteConnectionPool
     let logger: Logger
-    let reads = JobReadSQL(filters: JobFilterSQL(nameSearch: SQLiteJobStore.nameSearch))
+    let reads = JobReadSQL(filters: JobFilterSQL(nameSearch: SQLiteJobStore.nameSearch), rows: SQLiteJobStore.rows)
 
     /// Opens (creating if needed) and migrates the database file at `path`.
     /// - Parameter busyTimeoutMilliseconds: how long an operation waits for a lock before the database counts as unavailable.
@@ -55,8 +55,7 @@ public struct SQLiteJobStore: SQLBackedStore {
             throw Self.map(error)
         }
         do {
-            // No SQL logging: bound values include secrets (the token secret, secret keys).
-            let result = try await body(connection.sql(queryLogLevel: nil))
+            let result = try await body(SQLiteSession(connection))
             await pool.release(connection)
             return result
         } catch {
@@ -97,6 +96,12 @@ public struct SQLiteJobStore: SQLBackedStore {
         try await applyMigrations(SQLiteSchema.migrations, logger: logger)
     }
 
+    /// Rows of the shared SQL: straight from SQLiteNIO on the store's own connections.
+    static func rows(_ statement: SQLQueryString, _ db: any SQLDatabase) async throws -> [any RowSource] {
+        guard let session = db as? SQLiteSession else { return try await JobReadSQL.sqlKitRows(statement, db) }
+        return try await session.rows(statement)
+    }
+
     // MARK: Name search
 
     /// Substrings of 3 or more characters use the FTS5 trigram index; shorter ones are compared on each
@@ -107,62 +112,5 @@ public struct SQLiteJobStore: SQLBackedStore {
         }
         let phrase = "\"" + folded.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         return "\(unsafeRaw: alias).pk IN (SELECT rowid FROM jobs_name_search WHERE jobs_name_search MATCH \(bind: phrase))"
-    }
-}
-
-// MARK: The page, read straight from the driver
-
-extension SQLiteJobStore {
-    /// The shared page statement, run through SQLiteNIO directly: its rows are read without SQLKit's `Decodable`
-    /// layer, which cost as much as the query itself on a 10-task page (docs/performance.md).
-    public func page(_ query: JobQuery, offset: Int, limit: Int, project: String) async throws -> JobPage {
-        guard limit > 0 else {
-            return try await withConnection { db in try await reads.page(query, offset: offset, limit: limit, project: project, db) }
-        }
-        let statement = reads.pageStatement(query, offset: offset, limit: limit, project: project)
-        let connection: SQLiteConnection
-        do {
-            connection = try await pool.acquire()
-        } catch {
-            throw Self.map(error)
-        }
-        do {
-            let (sql, binds) = connection.sql(queryLogLevel: nil).serialize(statement)
-            let rows = try await connection.query(sql, try binds.map(Self.sqliteData))
-            await pool.release(connection)
-            return try JobReadSQL.assemblePage(rows)
-        } catch {
-            await pool.release(connection)
-            throw Self.map(error)
-        }
-    }
-
-    /// A bound value of the shared SQL (text or integer) as SQLite data.
-    static func sqliteData(_ value: any Encodable & Sendable) throws -> SQLiteData {
-        switch value {
-        case let text as String: return .text(text)
-        case let integer as Int: return .integer(integer)
-        default: throw StoreError.corrupt("unexpected bound value of type \(type(of: value))")
-        }
-    }
-}
-
-extension SQLiteRow: RowSource {
-    func text(_ column: String) throws -> String? {
-        switch self.column(column) {
-        case .text(let text): return text
-        case .null: return nil
-        case nil: throw StoreError.corrupt("no column \(column)")
-        case let other?: throw StoreError.corrupt("\(column) is \(other), not text")
-        }
-    }
-
-    func integer(_ column: String) throws -> Int? {
-        switch self.column(column) {
-        case .integer(let integer): return integer
-        case .null: return nil
-        case nil: throw StoreError.corrupt("no column \(column)")
-        case let other?: throw StoreError.corrupt("\(column) is \(other), not an integer")
-        }
     }
 }
