@@ -119,18 +119,10 @@ public final class PostgresJobStore: SQLBackedStore {
     }
 
     func withTransaction<T>(write: Bool, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await withConnection { db in
-            try await db.raw(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
-            do {
-                if write { try await db.raw("SELECT pg_advisory_xact_lock(\(bind: Self.writeLock))").run() }
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
-            }
-        }
+        let begin: [SQLQueryString] =
+            write
+            ? ["BEGIN", "SELECT pg_advisory_xact_lock(\(bind: Self.writeLock))"] : ["BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"]
+        return try await withConnection { db in try await Self.inTransaction(db, begin: begin, body) }
     }
 
     /// A pooled connection, or ``StoreError/unavailable(_:)`` when none comes within ``acquireTimeout``

@@ -41,6 +41,25 @@ extension SQLBackedStore {
         }
     }
 
+    /// Runs `body` in one transaction on `db`: the `begin` statements (the first opens the transaction), `body`,
+    /// then COMMIT, or ROLLBACK when anything throws.
+    static func inTransaction<T>(
+        _ db: any SQLDatabase,
+        begin: [SQLQueryString],
+        _ body: (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await db.raw(begin[0]).run()
+        do {
+            for statement in begin.dropFirst() { try await db.raw(statement).run() }
+            let result = try await body(db)
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
     // MARK: Projects and the token secret
 
     public func createProject(id: String, name: String) async throws {

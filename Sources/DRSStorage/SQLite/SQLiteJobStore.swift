@@ -69,17 +69,9 @@ public struct SQLiteJobStore: SQLBackedStore {
         try await withConnection { db in try await Self.inTransaction(immediate: write, db, body) }
     }
 
-    /// Runs `body` in one transaction on `db`.
+    /// Runs `body` in one transaction on `db`; `immediate` takes the write lock at once.
     static func inTransaction<T>(immediate: Bool, _ db: any SQLDatabase, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await db.raw(immediate ? "BEGIN IMMEDIATE" : "BEGIN").run()
-        do {
-            let result = try await body(db)
-            try await db.raw("COMMIT").run()
-            return result
-        } catch {
-            try? await db.raw("ROLLBACK").run()
-            throw error
-        }
+        try await inTransaction(db, begin: [immediate ? "BEGIN IMMEDIATE" : "BEGIN"], body)
     }
 
     static func map(_ error: any Error) -> any Error {
