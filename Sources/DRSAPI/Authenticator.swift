@@ -9,7 +9,7 @@ import Synchronization
 /// Who is calling: checks `X-Auth-Token` tokens and `SDK-HMAC-SHA256` signatures (`auth.md`) and answers with the
 /// project the credentials belong to.
 final class Authenticator: Sendable {
-    private let store: any JobStore
+    private let store: any IdentityStore
     private let now: @Sendable () -> Int64
     private let secret = Mutex<[UInt8]?>(nil)
     /// Projects are never removed, so a project seen once stays known.
@@ -17,7 +17,7 @@ final class Authenticator: Sendable {
     private let lockout: AccessKeyLockout
     private let verifiedTokens = Mutex<[String: (projectID: String, expiresAt: Int64)]>([:])
 
-    init(store: any JobStore, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    init(store: any IdentityStore, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.store = store
         self.now = now
         self.lockout = AccessKeyLockout(now: now)

@@ -7,7 +7,7 @@ import NIOCore
 
 /// `POST /v3/auth/tokens`: Keystone-style password authentication, as Huawei IAM answers it (`auth.md`).
 struct IdentityController: Sendable {
-    let store: any JobStore
+    let store: any IdentityStore
     let authenticator: Authenticator
     let limits: APILimits
     /// Tokens from the identity API live as long as `drs token issue`'s default.

@@ -7,7 +7,7 @@ import NIOCore
 
 /// `POST /v3/{project_id}/jobs`: "Querying Tasks of a Tenant".
 struct JobsController: Sendable {
-    let store: any JobStore
+    let store: any TaskStore
     let authenticator: Authenticator
     let limits: APILimits
 
@@ -28,11 +28,13 @@ struct JobsController: Sendable {
 
         switch query.paging {
         case .page(let offset, let limit):
-            let page = try await store.page(query, offset: offset, limit: limit, project: pathProject)
-            return Self.json(ResponseBody(byteBuffer: JobsJSON.page(page, allocator: ByteBufferAllocator())))
+            let buffer = try await store.page(query, offset: offset, limit: limit, project: pathProject) { total, rows in
+                try JobsJSON.page(total: total, rows: rows, allocator: ByteBufferAllocator())
+            }
+            return Self.json(ResponseBody(byteBuffer: buffer))
         case .all:
             // Surface an unavailable database as 503 before the 200 head is sent.
-            _ = try await store.page(query, offset: 0, limit: 0, project: pathProject)
+            _ = try await store.count(query, project: pathProject)
             return Self.json(streamAll(query, project: pathProject, logger: context.logger))
         }
     }
@@ -53,11 +55,16 @@ struct JobsController: Sendable {
                         JobsJSON.writeHead(total: total, into: &buffer)
                         try await writer.write(buffer)
                     },
-                    onBatch: { jobs in
-                        var buffer = ByteBufferAllocator().buffer(capacity: 2048 * jobs.count)
-                        JobsJSON.writeJobs(jobs, first: first, into: &buffer)
+                    render: { rows in
+                        var buffer = ByteBufferAllocator().buffer(capacity: 1024 * batchSize)
+                        _ = try JobsJSON.writeTasks(rows, first: true, into: &buffer)
+                        return buffer
+                    },
+                    emit: { batch in
+                        guard batch.readableBytes > 0 else { return }
+                        if !first { try await writer.write(ByteBuffer(staticString: ",")) }
                         first = false
-                        try await writer.write(buffer)
+                        try await writer.write(batch)
                     }
                 )
             } catch {

@@ -2,9 +2,9 @@ import DRSDomain
 import DRSStorage
 import NIOCore
 
-/// Writes task lists in the wire format of `query-jobs.md` §4 straight into a `ByteBuffer`.
+/// Writes task lists in the wire format of `query-jobs.md` §4 straight from the database's rows into a `ByteBuffer`.
 ///
-/// This is the hot path, so it avoids `Codable`; the SDK end-to-end tests parse what it writes.
+/// This is the hot path, so it avoids `Codable` and `String`s; the SDK end-to-end tests parse what it writes.
 enum JobsJSON {
     /// `{"total_record":N,"jobs":[`
     static func writeHead(total: Int, into buffer: inout ByteBuffer) {
@@ -18,133 +18,154 @@ enum JobsJSON {
         buffer.writeStaticString("]}")
     }
 
-    /// Top-level tasks, comma-separated; `first` says whether the list is still empty.
-    static func writeJobs(_ jobs: [JobRecord], first: Bool, into buffer: inout ByteBuffer) {
-        for (index, job) in jobs.enumerated() {
-            if !(first && index == 0) { buffer.writeInteger(UInt8(ascii: ",")) }
-            writeJob(job, into: &buffer)
-        }
-    }
-
     /// A whole page.
-    static func page(_ page: JobPage, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 2048 * max(1, page.jobs.count))
-        writeHead(total: page.total, into: &buffer)
-        writeJobs(page.jobs, first: true, into: &buffer)
+    static func page(total: Int, rows: any TaskRowCursor, allocator: ByteBufferAllocator) throws -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: 16_384)
+        writeHead(total: total, into: &buffer)
+        _ = try writeTasks(rows, first: true, into: &buffer)
         writeTail(into: &buffer)
         return buffer
     }
 
-    /// `JobInfo`, keys in the documented order.
-    static func writeJob(_ job: JobRecord, into buffer: inout ByteBuffer) {
-        writeLeadingFields(job, nullErrorMessage: false, into: &buffer)
-        if !job.children.isEmpty {
-            buffer.writeStaticString(",\"children\":[")
-            for (index, child) in job.children.enumerated() {
-                if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-                writeChild(child, into: &buffer)
-            }
-            buffer.writeInteger(UInt8(ascii: "]"))
+    /// Writes every row of `rows` as `JobInfo` objects, subtasks in `children`, comma-separated; `first` says whether the
+    /// list is still empty. Returns whether anything was written.
+    static func writeTasks(_ rows: any TaskRowCursor, first: Bool, into buffer: inout ByteBuffer) throws -> Bool {
+        var first = first
+        var wrote = false
+        // What the open task still needs after its children: its node_newFramework and job_action.
+        var openTail: (nodeNewFramework: Bool, actions: Int)?
+        var childrenOpen = false
+        func closeTask(into buffer: inout ByteBuffer) {
+            guard let tail = openTail else { return }
+            if childrenOpen { buffer.writeInteger(UInt8(ascii: "]")) }
+            buffer.writeStaticString(",\"node_newFramework\":")
+            buffer.writeJSONBool(tail.nodeNewFramework)
+            buffer.writeStaticString(",\"job_action\":")
+            buffer.writeBytes(ActionFragments.table[tail.actions])
+            buffer.writeInteger(UInt8(ascii: "}"))
+            openTail = nil
+            childrenOpen = false
         }
-        buffer.writeStaticString(",\"node_newFramework\":")
-        buffer.writeJSONBool(job.nodeNewFramework)
-        buffer.writeStaticString(",\"job_action\":")
-        writeActions(job.actions, into: &buffer)
-        buffer.writeInteger(UInt8(ascii: "}"))
+        while let kind = try rows.next() {
+            switch kind {
+            case .task:
+                closeTask(into: &buffer)
+                if !first { buffer.writeInteger(UInt8(ascii: ",")) }
+                first = false
+                wrote = true
+                try writeLeadingFields(rows, into: &buffer)
+                openTail = (rows.nodeNewFramework, try actions(rows))
+            case .child:
+                buffer.writeStaticString(childrenOpen ? "," : ",\"children\":[")
+                childrenOpen = true
+                try writeChild(rows, into: &buffer)
+            }
+        }
+        closeTask(into: &buffer)
+        return wrote
     }
 
-    /// `{"id"` through `"task_type"`, the keys that the answer and the import format share, in that order.
-    /// `error_msg` is left out when the task has none, or written as `null` when `nullErrorMessage`.
-    static func writeLeadingFields(_ job: JobRecord, nullErrorMessage: Bool, into buffer: inout ByteBuffer) {
+    /// `{"id"` through `"task_type"` of `JobInfo`, in that order; `error_msg` only when the task has one.
+    static func writeLeadingFields(_ row: any TaskRowView, into buffer: inout ByteBuffer) throws {
         buffer.writeStaticString("{\"id\":")
-        buffer.writeJSONString(job.id)
+        buffer.writeJSONString(row.text(.id))
         buffer.writeStaticString(",\"name\":")
-        buffer.writeJSONString(job.name)
+        buffer.writeJSONString(row.text(.name))
         buffer.writeStaticString(",\"status\":")
-        buffer.writeJSONString(job.status.rawValue)
+        try buffer.writeCatalogue(row.code(.status), Spellings.status)
         buffer.writeStaticString(",\"description\":")
-        buffer.writeJSONString(job.description)
+        buffer.writeJSONString(row.text(.description))
         buffer.writeStaticString(",\"create_time\":")
-        buffer.writeJSONString(job.createTime)
-        if let message = job.errorMessage {
+        buffer.writeCreateTime(row.createTime)
+        if row.hasErrorMessage {
             buffer.writeStaticString(",\"error_msg\":")
-            buffer.writeJSONString(message)
-        } else if nullErrorMessage {
-            buffer.writeStaticString(",\"error_msg\":null")
+            buffer.writeJSONString(row.text(.errorMessage))
         }
         buffer.writeStaticString(",\"engine_type\":")
-        buffer.writeJSONString(job.engineType.rawValue)
+        try buffer.writeCatalogue(row.code(.engine), Spellings.engine)
         buffer.writeStaticString(",\"net_type\":")
-        buffer.writeJSONString(job.netType.rawValue)
+        try buffer.writeCatalogue(row.code(.net), Spellings.net)
         buffer.writeStaticString(",\"billing_tag\":")
-        buffer.writeJSONBool(job.billingTag)
+        buffer.writeJSONBool(row.billingTag)
         buffer.writeStaticString(",\"job_direction\":")
-        buffer.writeJSONString(job.jobDirection.rawValue)
+        try buffer.writeCatalogue(row.code(.direction), Spellings.direction)
         buffer.writeStaticString(",\"db_use_type\":")
-        buffer.writeJSONString(job.dbUseType.rawValue)
+        try buffer.writeCatalogue(row.code(.use), Spellings.use)
         buffer.writeStaticString(",\"task_type\":")
-        buffer.writeJSONString(job.taskType.rawValue)
+        try buffer.writeCatalogue(row.code(.taskType), Spellings.taskType)
     }
 
     /// `ChildrenJobInfo`, keys in the SDK model's order; every key is present (`error_msg` is `""` when none).
-    static func writeChild(_ job: JobRecord, into buffer: inout ByteBuffer) {
+    static func writeChild(_ row: any TaskRowView, into buffer: inout ByteBuffer) throws {
         buffer.writeStaticString("{\"billing_tag\":")
-        buffer.writeJSONBool(job.billingTag)
+        buffer.writeJSONBool(row.billingTag)
         buffer.writeStaticString(",\"create_time\":")
-        buffer.writeJSONString(job.createTime)
+        buffer.writeCreateTime(row.createTime)
         buffer.writeStaticString(",\"db_use_type\":")
-        buffer.writeJSONString(job.dbUseType.rawValue)
+        try buffer.writeCatalogue(row.code(.use), Spellings.use)
         buffer.writeStaticString(",\"description\":")
-        buffer.writeJSONString(job.description)
+        buffer.writeJSONString(row.text(.description))
         buffer.writeStaticString(",\"engine_type\":")
-        buffer.writeJSONString(job.engineType.rawValue)
+        try buffer.writeCatalogue(row.code(.engine), Spellings.engine)
         buffer.writeStaticString(",\"error_msg\":")
-        buffer.writeJSONString(job.errorMessage ?? "")
+        buffer.writeJSONString(row.text(.errorMessage))
         buffer.writeStaticString(",\"id\":")
-        buffer.writeJSONString(job.id)
+        buffer.writeJSONString(row.text(.id))
         buffer.writeStaticString(",\"job_direction\":")
-        buffer.writeJSONString(job.jobDirection.rawValue)
+        try buffer.writeCatalogue(row.code(.direction), Spellings.direction)
         buffer.writeStaticString(",\"name\":")
-        buffer.writeJSONString(job.name)
+        buffer.writeJSONString(row.text(.name))
         buffer.writeStaticString(",\"net_type\":")
-        buffer.writeJSONString(job.netType.rawValue)
+        try buffer.writeCatalogue(row.code(.net), Spellings.net)
         buffer.writeStaticString(",\"node_newFramework\":")
-        buffer.writeJSONBool(job.nodeNewFramework)
+        buffer.writeJSONBool(row.nodeNewFramework)
         buffer.writeStaticString(",\"status\":")
-        buffer.writeJSONString(job.status.rawValue)
+        try buffer.writeCatalogue(row.code(.status), Spellings.status)
         buffer.writeStaticString(",\"task_type\":")
-        buffer.writeJSONString(job.taskType.rawValue)
+        try buffer.writeCatalogue(row.code(.taskType), Spellings.taskType)
         buffer.writeStaticString(",\"job_action\":")
-        writeActions(job.actions, into: &buffer)
+        buffer.writeBytes(ActionFragments.table[try actions(row)])
         buffer.writeInteger(UInt8(ascii: "}"))
     }
 
-    static func writeActions(_ actions: JobActions, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("{\"available_actions\":")
-        writeActionList(actions.available, into: &buffer)
-        buffer.writeStaticString(",\"unavailable_actions\":")
-        writeActionList(actions.unavailable, into: &buffer)
-        if let current = actions.currentAction {
-            buffer.writeStaticString(",\"current_action\":")
-            buffer.writeJSONString(current.rawValue)
-        }
-        buffer.writeInteger(UInt8(ascii: "}"))
+    /// The ``ActionFragments`` entry of a row.
+    static func actions(_ row: any TaskRowView) throws -> Int {
+        guard
+            let index = ActionFragments.index(
+                status: row.code(.status),
+                use: row.code(.use),
+                engine: row.code(.engine),
+                charging: row.code(.charging),
+                current: row.code(.currentAction)
+            )
+        else { throw StoreError.corrupt("task \(row.string(.id)): a catalogue code out of range") }
+        return index
+    }
+}
+
+/// Each catalogue's values as JSON strings, by code, ready to copy.
+enum Spellings {
+    static func quoted<T: CatalogueValue>(_ type: T.Type) -> [[UInt8]] { T.ordered.map { Array("\"\($0.rawValue)\"".utf8) } }
+
+    static let status = quoted(JobStatus.self)
+    static let engine = quoted(EngineType.self)
+    static let net = quoted(NetType.self)
+    static let direction = quoted(JobDirection.self)
+    static let use = quoted(DBUseType.self)
+    static let taskType = quoted(TaskType.self)
+}
+
+extension ByteBuffer {
+    /// A catalogue value by code, as a JSON string; an unknown code is corrupt data.
+    mutating func writeCatalogue(_ code: Int, _ spellings: [[UInt8]]) throws {
+        guard spellings.indices.contains(code) else { throw StoreError.corrupt("catalogue code \(code) out of range") }
+        writeBytes(spellings[code])
     }
 
-    static func writeActionList(_ actions: ActionSet, into buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt8(ascii: "["))
-        // Bit i of the set is action i of the catalogue (ActionSet's iteration order).
-        var remaining = actions.bits
-        var first = true
-        while remaining != 0 {
-            if !first { buffer.writeInteger(UInt8(ascii: ",")) }
-            first = false
-            buffer.writeBytes(actionFragments[remaining.trailingZeroBitCount])
-            remaining &= remaining - 1
-        }
-        buffer.writeInteger(UInt8(ascii: "]"))
+    /// `"yyyy-MM-dd HH:mm:ss"` for milliseconds since 1970.
+    mutating func writeCreateTime(_ milliseconds: Int64) {
+        writeInteger(UInt8(ascii: "\""))
+        Timestamp.withText(milliseconds: milliseconds) { writeBytes($0) }
+        writeInteger(UInt8(ascii: "\""))
     }
-
-    /// Each action of the catalogue as a JSON string, ready to copy.
-    static let actionFragments: [[UInt8]] = JobActionName.allCases.map { Array("\"\($0.rawValue)\"".utf8) }
 }

@@ -1,9 +1,37 @@
 /// The catalogues of `query-jobs.md` §5 and the import format, kept as data in one place.
 ///
 /// Every enum's raw value is the exact wire spelling; `allCases` order is the documented order.
+/// A value's ``CatalogueValue/code`` (its position) is what the database stores: catalogues only ever grow at the
+/// end, and a case is never removed or moved.
+
+/// A catalogue: a fixed list of wire spellings, each with a stable integer code.
+public protocol CatalogueValue: CaseIterable, Hashable, Sendable, RawRepresentable where RawValue == String, AllCases == [Self] {
+    /// `allCases`, computed once.
+    static var ordered: [Self] { get }
+    /// Each value's position in ``ordered``.
+    static var codes: [Self: Int] { get }
+}
+
+extension CatalogueValue {
+    /// The stored code: the value's position in the catalogue.
+    public var code: Int { Self.codes[self]! }
+
+    /// The value with this stored code, or nil.
+    public init?(code: Int) {
+        guard Self.ordered.indices.contains(code) else { return nil }
+        self = Self.ordered[code]
+    }
+
+    static func makeCodes() -> [Self: Int] {
+        Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    }
+}
 
 /// Task statuses (29).
-public enum JobStatus: String, CaseIterable, Sendable {
+public enum JobStatus: String, CatalogueValue {
+    public static let ordered = allCases
+    public static let codes = makeCodes()
+
     case creating = "CREATING"
     case createFailed = "CREATE_FAILED"
     case configuration = "CONFIGURATION"
@@ -36,7 +64,10 @@ public enum JobStatus: String, CaseIterable, Sendable {
 }
 
 /// Engine types (19).
-public enum EngineType: String, CaseIterable, Sendable {
+public enum EngineType: String, CatalogueValue {
+    public static let ordered = allCases
+    public static let codes = makeCodes()
+
     case mysql
     case mongodb
     case cloudDataGuardMySQL = "cloudDataGuard-mysql"
@@ -59,7 +90,10 @@ public enum EngineType: String, CaseIterable, Sendable {
 }
 
 /// Operation commands (34), in the canonical order that is also the output order.
-public enum JobActionName: String, CaseIterable, Sendable {
+public enum JobActionName: String, CatalogueValue {
+    public static let ordered = allCases
+    public static let codes = makeCodes()
+
     case create = "CREATE"
     case chooseObject = "CHOOSE_OBJECT"
     case preCheck = "PRE_CHECK"
@@ -97,41 +131,59 @@ public enum JobActionName: String, CaseIterable, Sendable {
 }
 
 /// Migration scenario.
-public enum DBUseType: String, CaseIterable, Sendable {
+public enum DBUseType: String, CatalogueValue {
+    public static let ordered = allCases
+    public static let codes = makeCodes()
+
     case migration
     case sync
     case cloudDataGuard
 }
 
 /// Network type.
-public enum NetType: String, CaseIterable, Sendable {
+public enum NetType: String, CatalogueValue {
+    public static let ordered = allCases
+    public static let codes = makeCodes()
+
     case vpn
     case vpc
     case eip
 }
 
 /// Task direction.
-public enum JobDirection: String, CaseIterable, Sendable {
+public enum JobDirection: String, CatalogueValue {
+    public static let ordered = allCases
+    public static let codes = makeCodes()
+
     case up
     case down
     case nonDBS = "non-dbs"
 }
 
 /// Task mode.
-public enum TaskType: String, CaseIterable, Sendable {
+public enum TaskType: String, CatalogueValue {
+    public static let ordered = allCases
+    public static let codes = makeCodes()
+
     case fullTrans = "FULL_TRANS"
     case fullIncrTrans = "FULL_INCR_TRANS"
     case incrTrans = "INCR_TRANS"
 }
 
 /// Billing mode of a task.
-public enum ChargingMode: String, CaseIterable, Sendable {
+public enum ChargingMode: String, CatalogueValue {
+    public static let ordered = allCases
+    public static let codes = makeCodes()
+
     case onDemand = "on_demand"
     case period
 }
 
 /// An operation in progress on a task.
-public enum CurrentAction: String, CaseIterable, Sendable {
+public enum CurrentAction: String, CatalogueValue {
+    public static let ordered = allCases
+    public static let codes = makeCodes()
+
     case switchOver = "SWITCH_OVER"
     case stopJob = "STOP_JOB"
 }

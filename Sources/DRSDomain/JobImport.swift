@@ -24,7 +24,7 @@ public enum JobImport {
     ///   - makeID: generates IDs for records without one.
     public static func parse(
         _ bytes: some Collection<UInt8>,
-        now: String,
+        now: Int64,
         makeID: () -> String = JobID.generate
     ) throws(ImportError) -> [JobRecord] {
         let document: JSONValue
@@ -63,7 +63,7 @@ public enum JobImport {
     static func parseRecord(
         _ value: JSONValue,
         path: String,
-        now: String,
+        now: Int64,
         makeID: () -> String,
         allowChildren: Bool
     ) throws(ImportError) -> JobRecord {
@@ -78,9 +78,14 @@ public enum JobImport {
         guard !name.isEmpty, name.unicodeScalars.count <= maxNameLength else {
             throw fields.error("name", "must be 1-\(maxNameLength) characters")
         }
-        let createTime = try fields.string("create_time") ?? now
-        guard Timestamp.parse(createTime) != nil else {
-            throw fields.error("create_time", "must be a UTC time written yyyy-MM-dd HH:mm:ss")
+        let createTime: Int64
+        if let text = try fields.string("create_time") {
+            guard let milliseconds = Timestamp.milliseconds(text) else {
+                throw fields.error("create_time", "must be a UTC time written yyyy-MM-dd HH:mm:ss")
+            }
+            createTime = milliseconds
+        } else {
+            createTime = now
         }
         var record = JobRecord(
             id: id,

@@ -43,6 +43,9 @@ public struct JobQuery: Equatable, Sendable {
         self.dbUseType = dbUseType
     }
 
+    /// Case folding shared by stored names and searched text (Unicode lower-casing; see the README).
+    public static func fold(_ text: String) -> String { text.lowercased() }
+
     /// Tasks in `DELETED` are left out unless asked for by status.
     public var excludesDeleted: Bool { status != .deleted }
 }

@@ -26,8 +26,8 @@ public struct JobRecord: Equatable, Sendable {
     public var name: String
     public var status: JobStatus
     public var description: String = ""
-    /// `yyyy-MM-dd HH:mm:ss`, UTC (see ``Timestamp``).
-    public var createTime: String
+    /// Milliseconds since 1970, UTC; answers show it as `yyyy-MM-dd HH:mm:ss` (see ``Timestamp``).
+    public var createTime: Int64
     public var errorMessage: String?
     public var engineType: EngineType
     public var netType: NetType
@@ -49,7 +49,7 @@ public struct JobRecord: Equatable, Sendable {
         id: String,
         name: String,
         status: JobStatus,
-        createTime: String,
+        createTime: Int64,
         engineType: EngineType,
         netType: NetType,
         jobDirection: JobDirection,
@@ -77,6 +77,9 @@ public struct JobRecord: Equatable, Sendable {
             currentAction: currentAction
         )
     }
+
+    /// `create_time` as the query answers it: `yyyy-MM-dd HH:mm:ss`, UTC.
+    public var createTimeText: String { Timestamp.format(milliseconds: createTime) }
 
     /// The `job_action` of this task.
     public var actions: JobActions { ActionMatrix.actions(for: actionFacts) }

@@ -1,5 +1,60 @@
-/// `create_time` values: `yyyy-MM-dd HH:mm:ss` in UTC, which sort as text in time order.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `create_time` values: `yyyy-MM-dd HH:mm:ss` in UTC, which sort as text in time order. Tasks keep their create time
+/// in milliseconds since 1970; the query's answers show it to the second.
 public enum Timestamp {
+    /// The text for `milliseconds` since 1970 (UTC), to the second (rounded down).
+    public static func format(milliseconds: Int64) -> String {
+        format(secondsSince1970: floorDiv(milliseconds, 1000))
+    }
+
+    /// Milliseconds since 1970 for a valid `yyyy-MM-dd HH:mm:ss` text, else nil.
+    public static func milliseconds(_ text: String) -> Int64? {
+        parse(text).map { $0 * 1000 }
+    }
+
+    /// The current time in milliseconds since 1970.
+    public static func nowMilliseconds() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+    }
+
+    /// Writes the 19 bytes of `yyyy-MM-dd HH:mm:ss` for `milliseconds` through `write` (no allocation).
+    public static func withText<R>(milliseconds: Int64, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let seconds = floorDiv(milliseconds, 1000)
+        let days = floorDiv(seconds, 86_400)
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = civil(fromDays: days)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 19) { buffer in
+            func put(_ value: Int, at offset: Int, width: Int) {
+                var value = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(Int(max(0, min(year, 9999))), at: 0, width: 4)
+            buffer[4] = UInt8(ascii: "-")
+            put(month, at: 5, width: 2)
+            buffer[7] = UInt8(ascii: "-")
+            put(day, at: 8, width: 2)
+            buffer[10] = UInt8(ascii: " ")
+            put(secondOfDay / 3600, at: 11, width: 2)
+            buffer[13] = UInt8(ascii: ":")
+            put(secondOfDay / 60 % 60, at: 14, width: 2)
+            buffer[16] = UInt8(ascii: ":")
+            put(secondOfDay % 60, at: 17, width: 2)
+            return body(UnsafeRawBufferPointer(buffer))
+        }
+    }
+
     /// The text for `secondsSince1970` (UTC).
     public static func format(secondsSince1970 seconds: Int64) -> String {
         let days = floorDiv(seconds, 86_400)

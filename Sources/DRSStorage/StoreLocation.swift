@@ -10,12 +10,13 @@ public enum StoreLocation {
         location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
     }
 
-    /// `postgres://…` or `postgresql://…` selects PostgreSQL; anything else is a SQLite file path.
-    /// - Parameter poolSize: connections per process; default 16 for PostgreSQL, 8 for SQLite (the fastest on 2 cores).
-    public static func open(_ location: String, poolSize: Int? = nil, logger: Logger) async throws -> any JobStore {
+    /// `postgres://…` or `postgresql://…` selects PostgreSQL; anything else is a SQLite file path. The store is ready
+    /// once its service runs and ``Store/prepare()`` has returned (``Store/serving(_:)`` does both).
+    /// - Parameter poolSize: connections per process; default 16 for PostgreSQL, 8 for SQLite.
+    public static func open(_ location: String, poolSize: Int? = nil, logger: Logger) async throws -> any Store {
         if isPostgres(location) {
-            return try await PostgresJobStore.open(url: location, maxConnections: poolSize ?? 16, logger: logger)
+            return try PostgresStore(url: location, poolSize: poolSize ?? 16, logger: logger)
         }
-        return try await SQLiteJobStore.open(path: location, maxConnections: poolSize ?? 8, logger: logger)
+        return try await SQLiteStore.open(path: location, poolSize: poolSize ?? 8, logger: logger)
     }
 }

@@ -22,7 +22,7 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens (creating and migrating if needed) the store the options name.
-    func openStore(_ reader: ConfigReader) async throws -> any JobStore {
+    func openStore(_ reader: ConfigReader) async throws -> any Store {
         let location = reader.string(forKey: "drs.database", isSecret: true, default: StoreLocation.defaultPath)
         let poolSize = reader.int(forKey: "drs.pool.size")
         do {
@@ -41,9 +41,14 @@ struct DatabaseOptions: ParsableArguments {
         return String(location[..<colon]) + ":***" + String(location[at...])
     }
 
-    /// Runs `body` with the store open, and closes it afterwards.
-    func withStore<T>(_ reader: ConfigReader, _ body: (any JobStore) async throws -> T) async throws -> T {
-        try await openStore(reader).closing(after: body)
+    /// Runs `body` with the store open and prepared, and closes it afterwards.
+    func withStore<T: Sendable>(_ reader: ConfigReader, _ body: (any Store) async throws -> T) async throws -> T {
+        let store = try await openStore(reader)
+        do {
+            return try await store.serving { try await body(store) }
+        } catch let error as StoreError {
+            throw CLIError("\(error)")
+        }
     }
 }
 

@@ -32,7 +32,7 @@ struct JobsCommand: AsyncParsableCommand {
             }
             let records: [JobRecord]
             do {
-                records = try JobImport.parse(bytes, now: Timestamp.format(secondsSince1970: Int64(Date().timeIntervalSince1970)))
+                records = try JobImport.parse(bytes, now: Timestamp.nowMilliseconds())
             } catch {
                 throw CLIError("import refused, nothing written: \(error)")
             }

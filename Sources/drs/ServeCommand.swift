@@ -6,6 +6,7 @@ import DRSStorage
 import Foundation
 import Hummingbird
 import Logging
+import Synchronization
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,24 +27,28 @@ struct ServeCommand: AsyncParsableCommand {
         let reader = options.configReader(values)
         let logger = makeLogger(reader: reader)
         let store = try await options.openStore(reader)
-        do {
-            var onRunning: @Sendable (String) async -> Void = { _ in }
-            if demo {
+        let demo = self.demo
+        // Set once the demo project is ready (before the server starts), printed once it listens.
+        let demoToken = DemoToken()
+        let app = buildApplication(
+            reader: reader,
+            store: store,
+            beforeServing: {
+                guard demo else { return }
                 if try await DemoProject.seed(store) {
                     logger.notice("seeded the demo project", metadata: ["project": .string(DemoProject.id)])
                 }
                 let secret = try await store.tokenSecret()
                 let now = Int64(Date().timeIntervalSince1970)
                 let token = ProjectToken(projectID: DemoProject.id, issuedAt: now, expiresAt: now + 86_400).encoded(secret: secret)
-                onRunning = { address in Self.printDemo(token: token, address: address) }
+                demoToken.value.withLock { $0 = token }
+            },
+            onServerRunning: { address in
+                if let token = demoToken.value.withLock({ $0 }) { Self.printDemo(token: token, address: address) }
             }
-            let app = buildApplication(reader: reader, store: store, onServerRunning: onRunning)
-            try await app.runService()
-        } catch {
-            await store.shutdown()
-            throw error
-        }
-        await store.shutdown()
+        )
+        // The store is a service of the application: it closes after the server has stopped.
+        try await app.runService()
         logger.notice("stopped")
     }
 
@@ -72,6 +77,11 @@ struct ServeCommand: AsyncParsableCommand {
         // Straight to the file descriptor: stdout may be a pipe, where print() would sit in a buffer.
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
+}
+
+/// The demo token, set before the server starts and printed once it listens.
+private final class DemoToken: Sendable {
+    let value = Mutex<String?>(nil)
 }
 
 #if os(Linux)

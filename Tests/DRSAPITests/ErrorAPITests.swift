@@ -1,11 +1,11 @@
 import DRSAPI
 import DRSDomain
+import DRSSQLite
 import DRSTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-import SQLiteNIO
 import Testing
 
 @testable import DRSStorage
@@ -249,12 +249,10 @@ import Testing
     @Test func unexpectedFailuresSayNothingInternal() async throws {
         try await Harness.run(kinds: [.sqlite]) { client, harness in
             // Break the schema underneath the running server.
-            let connection = try await SQLiteConnection.open(storage: .file(path: harness.databasePath!))
-            _ = try await connection.query("DROP TABLE job_tags")
-            try await connection.close()
+            try SQLiteConnection(path: harness.databasePath!).execute("DROP TABLE task_tags")
             let response = try await client.postJobs(token: harness.tokenA, body: #"{"db_use_type":"sync","tags":{"env":"prod"}}"#)
             try Self.expectError(response, .internalServerError, "DRS.M00004", "Service is abnormal.")
-            for leak in ["job_tags", "SQL", "sqlite", "table", "/tmp", "drs.sqlite"] {
+            for leak in ["task_tags", "SQL", "sqlite", "table", "/tmp", "drs.sqlite"] {
                 #expect(!response.text.contains(leak), "\(leak)")
             }
         }
@@ -267,7 +265,7 @@ import Testing
             let file = URL(fileURLWithPath: harness.databasePath!)
             let folder = file.deletingLastPathComponent()
             let away = folder.deletingLastPathComponent().appendingPathComponent(folder.lastPathComponent + "-away")
-            await harness.sqlite.pool.closeIdleConnections()
+            harness.sqlite.pool.closeIdleConnections()
             try FileManager.default.moveItem(at: folder, to: away)
             for body in [Self.body, #"{"db_use_type":"sync","cur_page":0}"#] {
                 let response = try await client.postJobs(token: harness.tokenA, body: body)

@@ -17,7 +17,7 @@ import Synchronization
 /// when the test run has a server (`DRS_TEST_POSTGRES_URL`).
 struct Harness: Sendable {
     let kind: StoreKind
-    let store: any JobStore
+    let store: any Store
     /// The SQLite file (SQLite runs only).
     let databasePath: String?
     let tokenA: String
@@ -25,7 +25,7 @@ struct Harness: Sendable {
     let secret: [UInt8]
 
     /// The SQLite store (SQLite runs only).
-    var sqlite: SQLiteJobStore { store as! SQLiteJobStore }
+    var sqlite: SQLiteStore { store as! SQLiteStore }
 
     static func run<T: Sendable>(
         kinds: [StoreKind] = StoreKind.allCases,
@@ -52,12 +52,17 @@ struct Harness: Sendable {
         case .sqlite:
             return try await StoreKind.withTemporaryFolder { folder in
                 let path = folder.appendingPathComponent("drs.sqlite").path
-                let store = try await SQLiteJobStore.open(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+                let store = try await SQLiteStore.open(path: path, busyTimeout: .milliseconds(busyTimeoutMilliseconds))
                 return try await serve(kind, store, path: path, limits: limits, clock: clock, body)
             }
         case .postgres:
             return try await PostgresTestServer.withFreshDatabase { url in
-                let store = try await PostgresJobStore.open(url: url, acquireTimeout: .milliseconds(busyTimeoutMilliseconds))
+                let store = try PostgresStore(
+                    url: url,
+                    poolSize: 16,
+                    acquireTimeout: .milliseconds(busyTimeoutMilliseconds),
+                    logger: Logger(label: "test")
+                )
                 return try await serve(kind, store, path: nil, limits: limits, clock: clock, body)
             }
         }
@@ -65,13 +70,16 @@ struct Harness: Sendable {
 
     private static func serve<T: Sendable>(
         _ kind: StoreKind,
-        _ store: any JobStore,
+        _ store: any Store,
         path: String?,
         limits: APILimits,
         clock: TestClock,
         _ body: @Sendable (any TestClientProtocol, Harness) async throws -> T
     ) async throws -> T {
-        try await store.closing { store in
+        // The store runs as a service of the app, which prepares it before the tests' requests and closes it afterwards.
+        let reader = ConfigReader(provider: InMemoryProvider(values: ["http.port": 0, "log.level": "critical"]))
+        let app = buildApplication(reader: reader, store: store, limits: limits, now: { clock.now })
+        return try await app.test(.router) { client in
             try await store.createProject(id: Fixture.projectA, name: "A")
             try await store.createProject(id: Fixture.projectB, name: "B")
             try await store.importJobs(Fixture.tasksA, project: Fixture.projectA)
@@ -85,9 +93,7 @@ struct Harness: Sendable {
                 tokenB: Self.token(Fixture.projectB, secret: secret),
                 secret: secret
             )
-            let reader = ConfigReader(provider: InMemoryProvider(values: ["http.port": 0, "log.level": "critical"]))
-            let app = buildApplication(reader: reader, store: store, limits: limits, now: { clock.now })
-            return try await app.test(.router) { client in try await body(client, harness) }
+            return try await body(client, harness)
         }
     }
 

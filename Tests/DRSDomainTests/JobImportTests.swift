@@ -6,7 +6,7 @@ import Testing
         #"{"name":"n","status":"CONFIGURATION","engine_type":"mysql","net_type":"eip","job_direction":"up","db_use_type":"sync","task_type":"FULL_TRANS"}"#
 
     func parse(_ text: String) throws(ImportError) -> [JobRecord] {
-        try JobImport.parse(Array(text.utf8), now: "2024-01-02 03:04:05", makeID: { "generated-id" })
+        try JobImport.parse(Array(text.utf8), now: 1_704_164_645_000, makeID: { "generated-id" })
     }
 
     /// The minimal record with `extra` members added (a JSON fragment starting with a comma) or `field` removed.
@@ -23,7 +23,7 @@ import Testing
         let records = try parse(#"{"jobs":[\#(Self.minimal)]}"#)
         let record = try #require(records.first)
         #expect(record.id == "generated-id")
-        #expect(record.createTime == "2024-01-02 03:04:05")
+        #expect(record.createTimeText == "2024-01-02 03:04:05")
         #expect(record.description == "" && record.errorMessage == nil)
         #expect(record.billingTag == false && record.nodeNewFramework == false)
         #expect(record.enterpriseProjectID == "0" && record.chargingMode == .onDemand && record.currentAction == nil)
@@ -36,7 +36,7 @@ import Testing
                 #","id":"x-1","description":"d","create_time":"2020-12-21 10:57:49","error_msg":"boom","billing_tag":true,"node_newFramework":true,"enterprise_project_id":"eps-1","charging_mode":"period","current_action":"STOP_JOB","tags":[{"key":"env","value":"prod"}],"source_instance":{"id":"s","ip":"2001:DB8::1"},"target_instance":{"ip":"198.51.100.7"},"children":[{"id":"c-2","name":"c2","status":"CHILD_TRANSFER_STARTED","engine_type":"mysql","net_type":"vpc","job_direction":"down","db_use_type":"sync","task_type":"INCR_TRANS","create_time":"2020-12-22 00:00:00"},{"id":"c-1","name":"c1","status":"CHILD_TRANSFER_FAILED","engine_type":"mysql","net_type":"vpc","job_direction":"down","db_use_type":"sync","task_type":"INCR_TRANS","create_time":"2020-12-21 00:00:00"}]"#
         )
         let record = try #require(try parse(#"{"jobs":[\#(text)]}"#).first)
-        #expect(record.id == "x-1" && record.description == "d" && record.createTime == "2020-12-21 10:57:49")
+        #expect(record.id == "x-1" && record.description == "d" && record.createTimeText == "2020-12-21 10:57:49")
         #expect(record.errorMessage == "boom" && record.billingTag && record.nodeNewFramework)
         #expect(record.enterpriseProjectID == "eps-1" && record.chargingMode == .period && record.currentAction == .stopJob)
         #expect(record.tags == [JobRecord.Tag(key: "env", value: "prod")])

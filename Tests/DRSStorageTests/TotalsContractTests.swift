@@ -29,7 +29,7 @@ import Testing
         Fixture.job("a08", "new", .sync, .mysql, .configuration, "2021-03-01 00:00:00"),
     ]
 
-    static func expectTotalsMatchTasks(_ store: any JobStore, _ comment: String) async throws {
+    static func expectTotalsMatchTasks(_ store: any Store, _ comment: String) async throws {
         for body in bodies {
             let query = try JobQueryParser.parse(Array(body.utf8))
             let page = try await store.page(query, offset: 0, limit: 1000, project: Fixture.projectA)
@@ -39,7 +39,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func totalsFollowEveryImport(kind: StoreKind) async throws {
-        try await JobStoreContractTests.withFixture(kind) { store in
+        try await TaskStoreContractTests.withFixture(kind) { store in
             try await Self.expectTotalsMatchTasks(store, "fixture")
             for (index, replacement) in Self.replacements.enumerated() {
                 try await store.importJobs([replacement], project: Fixture.projectA)
@@ -52,7 +52,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func aRefusedImportLeavesTheTotals(kind: StoreKind) async throws {
-        try await JobStoreContractTests.withFixture(kind) { store in
+        try await TaskStoreContractTests.withFixture(kind) { store in
             let sync = try JobQueryParser.parse(Array(#"{"db_use_type":"sync","engine_type":""}"#.utf8))
             let before = try await store.page(sync, offset: 0, limit: 0, project: Fixture.projectA).total
             // a09 would be new, but b01 belongs to project B: nothing of the import may stay.

@@ -20,7 +20,7 @@ public enum Fixture {
             id: id,
             name: name,
             status: status,
-            createTime: time,
+            createTime: Timestamp.milliseconds(time)!,
             engineType: engine,
             netType: net,
             jobDirection: .up,

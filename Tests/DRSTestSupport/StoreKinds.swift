@@ -23,17 +23,17 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     public var description: String { rawValue }
 
     /// A new, empty store of this kind; `body` runs with it, then it is closed and removed.
-    public func withFreshStore<T>(_ body: (any JobStore) async throws -> T) async throws -> T {
+    public func withFreshStore<T: Sendable>(_ body: (any Store) async throws -> T) async throws -> T {
         switch self {
         case .sqlite:
             return try await Self.withTemporaryFolder { folder in
-                let store = try await SQLiteJobStore.open(path: folder.appendingPathComponent("drs.sqlite").path, logger: Logger(label: "test"))
-                return try await store.closing(after: body)
+                let store = try await SQLiteStore.open(path: folder.appendingPathComponent("drs.sqlite").path, logger: Logger(label: "test"))
+                return try await store.serving { try await body(store) }
             }
         case .postgres:
             return try await PostgresTestServer.withFreshDatabase { url in
-                let store = try await PostgresJobStore.open(url: url, logger: Logger(label: "test"))
-                return try await store.closing(after: body)
+                let store = try PostgresStore(url: url, poolSize: 16, logger: Logger(label: "test"))
+                return try await store.serving { try await body(store) }
             }
         }
     }

@@ -143,11 +143,11 @@ def test_sigterm_finishes_in_flight_requests_then_exits(database, project, token
 def test_unexpected_failures_are_logged_with_their_cause_and_never_sent(database, project, token):
     server = Server(database)
     try:
-        sql(database, "DROP TABLE job_tags")
+        sql(database, "DROP TABLE task_tags")
         status, headers, body = post_jobs(server, project, token, {"db_use_type": "sync", "tags": {"env": "prod"}})
         assert (status, body) == (500, {"error_code": "DRS.M00004", "error_msg": "Service is abnormal."})
     finally:
         server.stop()
     failure = [line for line in server.stderr_lines if "request failed" in line]
     assert len(failure) == 1
-    assert "job_tags" in failure[0] and headers["X-Request-Id"] in failure[0]
+    assert "task_tags" in failure[0] and headers["X-Request-Id"] in failure[0]

@@ -8,7 +8,7 @@ public enum DemoProject {
 
     /// Creates the project and its tasks unless the project exists. Returns whether it seeded.
     @discardableResult
-    public static func seed(_ store: any JobStore) async throws -> Bool {
+    public static func seed(_ store: any Store) async throws -> Bool {
         guard try await !store.projectExists(id) else { return false }
         try await store.createProject(id: id, name: "demo")
         try await store.importJobs(try records(), project: id)
@@ -17,7 +17,7 @@ public enum DemoProject {
 
     /// Every demo task.
     public static func records() throws -> [JobRecord] {
-        try JobImport.parse(Array(ReferenceExamples.json.utf8), now: "2020-12-21 00:00:00") + generated()
+        try JobImport.parse(Array(ReferenceExamples.json.utf8), now: Timestamp.milliseconds("2020-12-21 00:00:00")!) + generated()
     }
 
     /// Older than every reference example, so that the reference tasks fill the first page.
@@ -119,7 +119,7 @@ public enum DemoProject {
             id: id,
             name: name,
             status: status,
-            createTime: createTime,
+            createTime: Timestamp.milliseconds(createTime)!,
             engineType: engine,
             netType: .eip,
             jobDirection: .up,

@@ -3,10 +3,10 @@ import DRSStorage
 import DRSTestSupport
 import Testing
 
-/// The contract every ``JobStore`` implementation must pass.
-@Suite struct JobStoreContractTests {
+/// The contract every ``Store`` implementation must pass.
+@Suite struct TaskStoreContractTests {
     /// A store holding the fixture's two projects.
-    static func withFixture<T>(_ kind: StoreKind, _ body: (any JobStore) async throws -> T) async throws -> T {
+    static func withFixture<T: Sendable>(_ kind: StoreKind, _ body: (any Store) async throws -> T) async throws -> T {
         try await kind.withFreshStore { store in
             try await store.createProject(id: Fixture.projectA, name: "A")
             try await store.createProject(id: Fixture.projectB, name: "B")
@@ -17,7 +17,7 @@ import Testing
     }
 
     /// Answers a request body the way the API does: one page, or every match streamed.
-    static func answer(_ store: any JobStore, _ body: String, project: String, batchSize: Int = 2) async throws -> JobPage {
+    static func answer(_ store: any Store, _ body: String, project: String, batchSize: Int = 2) async throws -> JobPage {
         let query = try JobQueryParser.parse(Array(body.utf8))
         switch query.paging {
         case .page(let offset, let limit):
@@ -33,7 +33,8 @@ import Testing
                     page.total = $0
                     totals += 1
                 },
-                onBatch: { page.jobs += $0 }
+                render: { try $0.records() },
+                emit: { page.jobs += $0 }
             )
             #expect(totals == 1)
             return page
@@ -177,7 +178,7 @@ import Testing
         #expect(original == reimported)
     }
 
-    static func allAnswers(_ store: any JobStore, project: String) async throws -> [JobPage] {
+    static func allAnswers(_ store: any Store, project: String) async throws -> [JobPage] {
         var pages: [JobPage] = []
         for expectation in Fixture.expectations { pages.append(try await answer(store, expectation.body, project: project)) }
         return pages

@@ -1,0 +1,134 @@
+import VaporCSQLite
+
+/// One connection to a SQLite database file, with a cache of prepared statements.
+///
+/// Opened in SQLite's multi-thread mode (`SQLITE_OPEN_NOMUTEX`): any thread may use it, one at a time. The pool
+/// (``SQLitePool``) guarantees that, which is why the type can be `@unchecked Sendable`.
+public final class SQLiteConnection: @unchecked Sendable {
+    let handle: OpaquePointer
+    private var cache: [String: SQLiteStatement] = [:]
+    /// Statements prepared on this connection since it was opened; the statement cache keeps this at one per SQL text.
+    public private(set) var preparedCount = 0
+    /// The file this connection opened.
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path`; registers drs's FTS5 tokenizer on the connection.
+    public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
+        var handle: OpaquePointer?
+        let flags =
+            (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let code = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+        guard code == SQLITE_OK, let handle else {
+            let error = SQLiteError.last(handle, code: code)
+            sqlite_nio_sqlite3_close_v2(handle)
+            throw error
+        }
+        self.handle = handle
+        self.path = path
+        do {
+            try TrigramTokenizer.register(on: self)
+        } catch {
+            sqlite_nio_sqlite3_close_v2(handle)
+            throw error
+        }
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite_nio_sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements that return no rows (schema changes, pragmas, BEGIN/COMMIT).
+    public func execute(_ sql: String) throws(SQLiteError) {
+        let code = sqlite_nio_sqlite3_exec(handle, sql, nil, nil, nil)
+        guard code == SQLITE_OK else { throw SQLiteError.last(handle, code: code) }
+    }
+
+    /// Runs `body` with the cached statement for `sql` (prepared on first use), then resets it. A statement already in
+    /// use by an enclosing call gets a fresh, uncached copy instead.
+    public func withStatement<T>(_ sql: String, _ body: (SQLiteStatement) throws -> T) throws -> T {
+        let statement = try lend(sql)
+        defer { giveBack(statement) }
+        return try body(statement)
+    }
+
+    /// The cached statement for `sql`, lent until ``giveBack(_:)``.
+    public func lend(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        if let statement = cache[sql] {
+            if !statement.isLent {
+                statement.isLent = true
+                return statement
+            }
+            return try prepare(sql, cached: false)
+        }
+        let statement = try prepare(sql, cached: true)
+        cache[sql] = statement
+        statement.isLent = true
+        return statement
+    }
+
+    /// Resets a statement from ``lend(_:)`` and makes it available again.
+    public func giveBack(_ statement: SQLiteStatement) {
+        statement.reset()
+        statement.isLent = false
+    }
+
+    /// A statement that is not cached (DDL, one-off statements).
+    public func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        try prepare(sql, cached: false)
+    }
+
+    private func prepare(_ sql: String, cached: Bool) throws(SQLiteError) -> SQLiteStatement {
+        var statement: OpaquePointer?
+        // SQLITE_PREPARE_PERSISTENT: the statement will be used many times.
+        let flags = UInt32(cached ? SQLITE_PREPARE_PERSISTENT : 0)
+        let code = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, flags, &statement, nil)
+        guard code == SQLITE_OK, let statement else { throw SQLiteError.last(handle, code: code) }
+        preparedCount += 1
+        return SQLiteStatement(handle: statement, sql: sql, isCached: cached)
+    }
+
+    /// The statements in the cache, for tests and diagnostics.
+    public var cachedStatements: [SQLiteStatement] { Array(cache.values) }
+
+    /// Drops every cached statement (after a schema change, for example).
+    public func clearStatementCache() {
+        cache = cache.filter { $0.value.isLent }
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite_nio_sqlite3_changes64(handle)) }
+
+    /// The rowid of the last successful INSERT.
+    public var lastInsertRowID: Int64 { sqlite_nio_sqlite3_last_insert_rowid(handle) }
+
+    /// Whether a transaction is open (not in autocommit mode).
+    public var isInTransaction: Bool { sqlite_nio_sqlite3_get_autocommit(handle) == 0 }
+
+    /// Makes a running statement stop with `SQLITE_INTERRUPT` as soon as possible; safe from any thread.
+    public func interrupt() {
+        sqlite_nio_sqlite3_interrupt(handle)
+    }
+
+    /// The value of a pragma that answers one integer.
+    public func pragmaInteger(_ name: String) throws -> Int64 {
+        try withStatement("PRAGMA \(name)") { statement in
+            guard try statement.step() else { return 0 }
+            return statement.int64(0)
+        }
+    }
+
+    /// Runs `body` in a transaction (`BEGIN IMMEDIATE` takes the write lock at once; `BEGIN` defers it), committing
+    /// when it returns and rolling back when it throws.
+    public func transaction<T>(immediate: Bool, _ body: () throws -> T) throws -> T {
+        try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            if isInTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+}

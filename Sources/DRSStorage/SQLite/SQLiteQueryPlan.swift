@@ -1,0 +1,144 @@
+import DRSDomain
+import DRSSQLite
+import Foundation
+
+/// How the SQLite store finds the matches of a query: every filter is a list of keys in one tenant's lane, walked newest
+/// first; several filters are intersected (``IntersectionKeySource``). So the work follows the tenant's own matches,
+/// never other tenants' tasks or the database's size.
+struct SQLiteQueryPlan {
+    let tenant: Int64
+    let lane: Int
+    let query: JobQuery
+
+    init(_ query: JobQuery, tenant: Int64) {
+        self.tenant = tenant
+        self.lane = Lane.of(query)
+        self.query = query
+    }
+
+    /// Whether only the dimensions the count tables keep are filtered: then the total is a sum of count rows.
+    var isCountedByRollups: Bool {
+        query.name == nil && query.tags.isEmpty && query.instanceIDs.isEmpty && query.instanceIP == nil
+    }
+
+    /// The filtered dimensions, in the order their conditions are written.
+    private var dimensions: [(CountDimension, CountValue)] {
+        let filtered = CountRollups.filtered(query)
+        return CountDimension.allCases.compactMap { dimension in filtered[dimension].map { (dimension, $0) } }
+    }
+
+    /// The exact number of matches, from the count table that needs the fewest rows.
+    func countFromRollups(_ db: SQLiteConnection) throws -> Int {
+        let dimensions = self.dimensions
+        let rollup = CountRollups.best(for: Set(dimensions.map(\.0)))
+        var sql = "SELECT coalesce(sum(n), 0) FROM \(rollup.table) WHERE tenant = ?1 AND lane = ?2"
+        for (index, (dimension, _)) in dimensions.enumerated() { sql += " AND \(dimension.rawValue) = ?\(index + 3)" }
+        return try db.withStatement(sql) { statement in
+            statement.bind(1, tenant)
+            statement.bind(2, lane)
+            for (index, (_, value)) in dimensions.enumerated() { Self.bind(statement, Int32(index + 3), value) }
+            return try statement.step() ? statement.int(0) : 0
+        }
+    }
+
+    static func bind(_ statement: SQLiteStatement, _ index: Int32, _ value: CountValue) {
+        switch value {
+        case .integer(let integer): statement.bind(index, integer)
+        case .text(let text): statement.bind(index, text)
+        }
+    }
+
+    /// The keys of the matches, newest first.
+    func keys(_ db: SQLiteConnection) throws -> any KeySource {
+        var sources: [any KeySource] = []
+        let dimensions = self.dimensions
+        if isCountedByRollups || !dimensions.isEmpty { sources.append(try dimensionKeys(db, dimensions)) }
+        if !query.instanceIDs.isEmpty {
+            let lists = try Set(query.instanceIDs).sorted().map { id in
+                try membershipKeys(db, "task_instances INDEXED BY task_instances_id", "instance_id = ?3", [id])
+            }
+            sources.append(lists.count == 1 ? lists[0] : UnionKeySource(lists))
+        }
+        if let ip = query.instanceIP {
+            sources.append(try membershipKeys(db, "task_instances INDEXED BY task_instances_ip", "ip = ?3", [ip]))
+        }
+        for tag in query.tags {
+            if let value = tag.value {
+                sources.append(try membershipKeys(db, "task_tags INDEXED BY task_tags_value", "key = ?3 AND value = ?4", [tag.key, value]))
+            } else {
+                sources.append(try membershipKeys(db, "task_tags INDEXED BY task_tags_key", "key = ?3", [tag.key]))
+            }
+        }
+        switch query.name {
+        case .ids(let ids): sources.append(ArrayKeySource(try keys(ofIDs: ids, db)))
+        case .text(let text): sources.append(try nameKeys(text, db, dimensions: dimensions))
+        case nil: break
+        }
+        return sources.count == 1 ? sources[0] : IntersectionKeySource(sources)
+    }
+
+    /// The lane's tasks with the filtered dimensions (an index of `tasks` that starts with tenant and lane).
+    private func dimensionKeys(_ db: SQLiteConnection, _ dimensions: [(CountDimension, CountValue)]) throws -> any KeySource {
+        var sql = "SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2"
+        for (index, (dimension, _)) in dimensions.enumerated() { sql += " AND \(dimension.rawValue) = ?\(index + 3)" }
+        sql += " AND pk <= ?\(dimensions.count + 3) ORDER BY pk DESC"
+        return try StatementKeySource(db, sql) { statement in
+            statement.bind(1, tenant)
+            statement.bind(2, lane)
+            for (index, (_, value)) in dimensions.enumerated() { Self.bind(statement, Int32(index + 3), value) }
+        }
+    }
+
+    /// The lane's tasks with a tag or an instance.
+    private func membershipKeys(_ db: SQLiteConnection, _ table: String, _ condition: String, _ values: [String]) throws -> any KeySource {
+        let bound = values.count + 3
+        let sql = "SELECT pk FROM \(table) WHERE tenant = ?1 AND lane = ?2 AND \(condition) AND pk <= ?\(bound) ORDER BY pk DESC"
+        return try StatementKeySource(db, sql) { statement in
+            statement.bind(1, tenant)
+            statement.bind(2, lane)
+            for (index, value) in values.enumerated() { statement.bind(Int32(index + 3), value) }
+        }
+    }
+
+    /// The keys of the lane's top-level tasks with these IDs.
+    private func keys(ofIDs ids: [String], _ db: SQLiteConnection) throws -> [Int64] {
+        try db.withStatement("SELECT pk FROM tasks WHERE id = ?1 AND tenant = ?2 AND lane = ?3") { statement in
+            var keys: [Int64] = []
+            for id in ids {
+                statement.reset()
+                statement.bind(1, id)
+                statement.bind(2, tenant)
+                statement.bind(3, lane)
+                if try statement.step() { keys.append(statement.int64(0)) }
+            }
+            return keys
+        }
+    }
+
+    /// Tasks whose name contains `text` (case-insensitively), or whose ID is `text`.
+    private func nameKeys(_ text: String, _ db: SQLiteConnection, dimensions: [(CountDimension, CountValue)]) throws -> any KeySource {
+        let folded = JobQuery.fold(text)
+        let byID = ArrayKeySource(try keys(ofIDs: [text], db))
+        let byName: any KeySource
+        if folded.utf8.contains(0) {
+            // FTS5 reads a query up to a NUL: compare the names of the lane's tasks one by one instead.
+            byName = FilteredKeySource(try dimensionKeys(db, dimensions)) { key in
+                try db.withStatement("SELECT name FROM tasks WHERE pk = ?1") { statement in
+                    statement.bind(1, key)
+                    return try statement.step() && JobQuery.fold(statement.text(0) ?? "").contains(folded)
+                }
+            }
+        } else {
+            let phrase =
+                "\""
+                + TrigramTokenizer.text(scope: Lane.nameScope(tenant: tenant, lane: lane), folded: folded)
+                .replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            // Three characters or more: consecutive trigrams, an exact substring match. Fewer: a token prefix.
+            let match = folded.unicodeScalars.count >= 3 ? phrase : phrase + " *"
+            byName = try StatementKeySource(db, "SELECT rowid FROM task_names WHERE task_names MATCH ?1 AND rowid <= ?2 ORDER BY rowid DESC") {
+                $0.bind(1, match)
+            }
+        }
+        return UnionKeySource([byName, byID])
+    }
+}

@@ -1,0 +1,126 @@
+import DRSDomain
+import DRSSQLite
+
+extension SQLiteStore {
+    /// Keys a page walks on the caller's thread before the rest of the walk moves to a pool thread.
+    static let inlineBudget = 2_000
+
+    public func page<T>(
+        _ query: JobQuery,
+        offset: Int,
+        limit: Int,
+        project: String,
+        _ body: (_ total: Int, _ rows: any TaskRowCursor) throws -> T
+    ) async throws -> T {
+        try await readTransaction { db in
+            guard let tenant = try tenant(project, db) else { return try body(0, try SQLiteRowCursor(db, keys: [])) }
+            let plan = SQLiteQueryPlan(query, tenant: tenant)
+            var total = plan.isCountedByRollups ? try plan.countFromRollups(db) : nil
+            var keys: [Int64] = []
+            if total.map({ offset < $0 && limit > 0 }) ?? true {
+                let walk = PageWalk(try plan.keys(db), offset: offset, limit: limit, counts: total == nil)
+                if try !walk.run(budget: Self.inlineBudget) {
+                    _ = try await pool.onThread(db) { _ in try walk.run() }
+                }
+                keys = try walk.page(db)
+                total = total ?? walk.walked
+            }
+            return try body(total ?? 0, try SQLiteRowCursor(db, keys: keys))
+        }
+    }
+
+    /// Runs `body` in one read transaction (one snapshot) on a pooled connection. Everything `body` makes from the
+    /// connection is gone when it returns, before the connection goes back to the pool.
+    func readTransaction<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
+        try await retryingBusy {
+            try await pool.withConnection { (db: SQLiteConnection) async throws -> T in
+                try db.withStatement("BEGIN") { try $0.run() }
+                defer { try? db.withStatement("COMMIT") { try $0.run() } }
+                return try await body(db)
+            }
+        }
+    }
+
+    public func streamAll<R: Sendable>(
+        _ query: JobQuery,
+        project: String,
+        batchSize: Int,
+        onTotal: (Int) async throws -> Void,
+        render: @escaping @Sendable (any TaskRowCursor) throws -> R,
+        emit: (R) async throws -> Void
+    ) async throws {
+        try await readTransaction { db in
+            guard let tenant = try tenant(project, db) else { return try await onTotal(0) }
+            let plan = SQLiteQueryPlan(query, tenant: tenant)
+            let total: Int
+            if plan.isCountedByRollups {
+                total = try plan.countFromRollups(db)
+            } else {
+                let counting = PageWalk(try plan.keys(db), offset: 0, limit: 0, counts: true)
+                total = try await pool.onThread(db) { _ in
+                    _ = try counting.run()
+                    return counting.walked
+                }
+            }
+            try await onTotal(total)
+            let walk = try StreamWalk(OrderedKeys(try plan.keys(db), db), db)
+            while try !walk.isExhausted {
+                let output = try await pool.onThread(db) { _ in
+                    walk.startBatch(batchSize)
+                    return try render(walk.rows)
+                }
+                try await emit(output)
+            }
+        }
+    }
+
+    public func exportJobs(project: String, batchSize: Int, onBatch: ([JobRecord]) async throws -> Void) async throws {
+        try await readTransaction { db in
+            guard let tenant = try tenant(project, db) else { return }
+            // Every lane (scenario, deleted or not), merged in key order.
+            let lanes: [any KeySource] = try (0..<(DBUseType.ordered.count * 2)).map { lane in
+                try StatementKeySource(db, "SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2 AND pk <= ?3 ORDER BY pk DESC") {
+                    $0.bind(1, tenant)
+                    $0.bind(2, lane)
+                }
+            }
+            let walk = try StreamWalk(OrderedKeys(UnionKeySource(lanes), db), db)
+            while try !walk.isExhausted {
+                walk.startBatch(batchSize)
+                var records: [JobRecord] = []
+                while let kind = try walk.rows.next() {
+                    var record = try walk.rows.record()
+                    try Self.addDetails(to: &record, key: walk.rows.key, db)
+                    switch kind {
+                    case .task: records.append(record)
+                    case .child: records[records.count - 1].children.append(record)
+                    }
+                }
+                try await onBatch(records)
+            }
+        }
+    }
+
+    /// Tags and instances of the task with key `key`.
+    static func addDetails(to record: inout JobRecord, key: Int64, _ db: SQLiteConnection) throws {
+        record.tags = try db.withStatement("SELECT key, value FROM task_tags WHERE pk = ?1 ORDER BY position") { statement in
+            statement.bind(1, key)
+            var tags: [JobRecord.Tag] = []
+            while try statement.step() { tags.append(JobRecord.Tag(key: statement.text(0) ?? "", value: statement.text(1) ?? "")) }
+            return tags
+        }
+        try db.withStatement("SELECT role, instance_id, ip FROM task_instances WHERE pk = ?1") { statement in
+            statement.bind(1, key)
+            while try statement.step() {
+                let instance = JobRecord.Instance(id: statement.text(1), ip: statement.text(2))
+                if statement.int(0) == InstanceRole.source { record.sourceInstance = instance } else { record.targetInstance = instance }
+            }
+        }
+    }
+}
+
+/// `task_instances.role`.
+enum InstanceRole {
+    static let source = 0
+    static let target = 1
+}

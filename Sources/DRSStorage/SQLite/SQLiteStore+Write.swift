@@ -1,0 +1,56 @@
+import DRSDomain
+import DRSSQLite
+
+extension SQLiteStore {
+    public func write<T: Sendable>(project: String, _ body: (any TaskWriter) async throws -> T) async throws -> T {
+        try await write { db in
+            guard let tenant = try tenant(project, db) else { throw StoreError.projectNotFound(project) }
+            let writer = SQLiteTaskWriter(db, tenant: tenant)
+            let result = try await body(writer)
+            try writer.finish()
+            return result
+        }
+    }
+
+    /// Page cache for an import's connection: large enough that a 100,000-task import does not spill pages to the
+    /// log before it commits. Given back afterwards.
+    static let importCacheKiB = 256 * 1024
+
+    public func importJobs(_ records: [JobRecord], project: String, progress: (@Sendable (Int) -> Void)?) async throws {
+        try await write { db in
+            guard let tenant = try tenant(project, db) else { throw StoreError.projectNotFound(project) }
+            // The whole import runs on a pool thread: it holds the write lock for its length, but no cooperative thread.
+            try await pool.onThread(db) { db in
+                try db.execute("PRAGMA cache_size = -\(Self.importCacheKiB)")
+                defer { try? db.execute("PRAGMA cache_size = -16384; PRAGMA shrink_memory") }
+                let writer = SQLiteTaskWriter(db, tenant: tenant)
+                try Self.replaceExisting(records, writer: writer)
+                for (index, record) in records.enumerated() {
+                    try writer.insertTask(record)
+                    if let progress, (index + 1) % 5_000 == 0 { progress(index + 1) }
+                }
+                try writer.finish()
+                progress?(records.count)
+            }
+        }
+    }
+
+    /// Removes the project's tasks and subtasks whose IDs the import carries (with their children); refuses, before
+    /// changing anything, an ID of another project.
+    static func replaceExisting(_ records: [JobRecord], writer: SQLiteTaskWriter) throws {
+        var existing: [(key: Int64, parentKey: Int64?, id: String)] = []
+        for (index, record) in records.enumerated() {
+            let ids = [(record.id, "jobs[\(index)].id")] + record.children.enumerated().map { ($1.id, "jobs[\(index)].children[\($0)].id") }
+            for (id, path) in ids {
+                guard let owner = try writer.owner(ofID: id) else { continue }
+                guard owner.tenant == writer.tenant else { throw StoreError.idInOtherProject(path: path, id: id) }
+                existing.append((owner.key, owner.parentKey, id))
+            }
+        }
+        for task in existing {
+            // A parent removed earlier took this one with it.
+            guard let stored = try writer.findTask(id: task.id) else { continue }
+            try writer.removeTask(stored)
+        }
+    }
+}

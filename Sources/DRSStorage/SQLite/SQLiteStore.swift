@@ -1,0 +1,174 @@
+import DRSDomain
+import DRSSQLite
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The embedded store: one SQLite file in WAL mode, created and migrated on first use.
+///
+/// Reads that are short run on the caller's thread with cached statements; long work moves to the pool's own threads
+/// (``SQLitePool``). No connection ever blocks inside SQLite waiting for a lock (`busy_timeout` is 0): a statement
+/// that finds the database locked fails at once, and the store retries the whole operation after a short async sleep,
+/// until ``busyTimeout`` has passed; then the database counts as unavailable.
+public final class SQLiteStore: Store {
+    let pool: SQLitePool
+    let logger: Logger
+    let busyTimeout: Duration
+    /// Project ID -> tenant key. Projects are never removed, so an entry never goes stale.
+    private let tenants = Mutex<[String: Int64]>([:])
+
+    /// Opens (creating if needed) and migrates the database file at `path`.
+    /// - Parameters:
+    ///   - poolSize: connections (and threads) at most.
+    ///   - busyTimeout: how long an operation waits for a lock or a free connection before the database counts as
+    ///     unavailable.
+    public static func open(
+        path: String,
+        poolSize: Int = 8,
+        busyTimeout: Duration = .seconds(5),
+        logger: Logger = Logger(label: "drs.store")
+    ) async throws -> SQLiteStore {
+        let store = SQLiteStore(path: path, poolSize: poolSize, busyTimeout: busyTimeout, logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            await store.close()
+            throw Self.map(error)
+        }
+        return store
+    }
+
+    private init(path: String, poolSize: Int, busyTimeout: Duration, logger: Logger) {
+        self.logger = logger
+        self.busyTimeout = busyTimeout
+        self.pool = SQLitePool(
+            .init(path: path, size: poolSize, acquireTimeout: busyTimeout) { connection in
+                try Self.setUp(connection)
+            }
+        )
+    }
+
+    /// Every connection: WAL-friendly durability, foreign keys, memory-mapped reads, and no blocking on locks.
+    static func setUp(_ connection: SQLiteConnection) throws {
+        try connection.execute(
+            """
+            PRAGMA busy_timeout = 0; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;
+            PRAGMA cache_size = -16384;
+            """
+        )
+    }
+
+    // MARK: Service
+
+    /// Runs until the application shuts down (or the task is cancelled), then closes every connection.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+
+    /// The schema was brought up to date when the store was opened.
+    public func prepare() async throws {}
+
+    public func close() async {
+        await pool.close()
+    }
+
+    // MARK: Running operations
+
+    /// Runs `body` with a connection on the caller's thread, again after a short sleep when the database was busy.
+    func read<T>(_ body: (SQLiteConnection) throws -> T) async throws -> T {
+        try await retryingBusy { try await pool.withConnection(body) }
+    }
+
+    /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`), taking the write lock with async retries.
+    func write<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
+        try await retryingBusy {
+            try await pool.withConnection { (connection: SQLiteConnection) async throws -> T in
+                try connection.withStatement("BEGIN IMMEDIATE") { try $0.run() }
+                do {
+                    let result = try await body(connection)
+                    try connection.withStatement("COMMIT") { try $0.run() }
+                    return result
+                } catch {
+                    if connection.isInTransaction { try? connection.execute("ROLLBACK") }
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Runs `operation`; when SQLite reports the database busy or locked, sleeps briefly and runs it again, for at most
+    /// ``busyTimeout``. Other errors, and busy past the deadline, are mapped for the caller (``map(_:)``).
+    func retryingBusy<T>(_ operation: () async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + busyTimeout
+        var pause = Duration.milliseconds(1)
+        while true {
+            do {
+                return try await operation()
+            } catch let error as SQLiteError where error.primaryCode == 5 || error.primaryCode == 6 {  // SQLITE_BUSY, SQLITE_LOCKED
+                guard ContinuousClock.now + pause < deadline else { throw StoreError.unavailable("database locked: \(error.message)") }
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(50))
+            } catch {
+                throw Self.map(error)
+            }
+        }
+    }
+
+    /// Errors that mean "cannot use the database now" become ``StoreError/unavailable(_:)``; the decision is by
+    /// SQLite's result code, never its message.
+    static func map(_ error: any Error) -> any Error {
+        switch error {
+        case let error as SQLiteError where error.isUnavailable: return StoreError.unavailable(error.description)
+        case let error as SQLitePoolError: return StoreError.unavailable(error.description)
+        case is CancellationError: return StoreError.unavailable("cancelled")
+        default: return error
+        }
+    }
+
+    // MARK: Tenants
+
+    /// The tenant key of a project, or nil when the project does not exist.
+    func tenant(_ project: String, _ db: SQLiteConnection) throws -> Int64? {
+        if let known = tenants.withLock({ $0[project] }) { return known }
+        let tenant: Int64? = try db.withStatement("SELECT tenant FROM tenants WHERE project_id = ?1") { statement in
+            statement.bind(1, project)
+            return try statement.step() ? statement.int64(0) : nil
+        }
+        if let tenant { tenants.withLock { $0[project] = tenant } }
+        return tenant
+    }
+
+    // MARK: Schema
+
+    /// Applies the migrations newer than the database's version, in one write transaction on a thread of the pool
+    /// (migration 5 moves every task of an older database).
+    func migrate() async throws {
+        try await retryingBusy {
+            try await pool.withConnectionOnThread { [logger] db in
+                try db.execute("PRAGMA journal_mode = WAL")
+                try db.transaction(immediate: true) {
+                    try db.execute(
+                        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                    )
+                    let applied = try db.withStatement("SELECT coalesce(max(version), 0) FROM schema_migrations") { statement in
+                        try statement.step() ? statement.int(0) : 0
+                    }
+                    for migration in Schema.migrations where migration.version > applied {
+                        for sql in migration.sqlite { try db.execute(sql) }
+                        try db.withStatement("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)") {
+                            $0.bind(1, migration.version)
+                            $0.bind(2, migration.name)
+                            $0.bind(3, Timestamp.format(milliseconds: Timestamp.nowMilliseconds()))
+                            try $0.run()
+                        }
+                        logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                    }
+                }
+            }
+        }
+        // Connections opened before the migration hold statements and planner statistics of the old schema.
+        pool.closeIdleConnections()
+    }
+}

@@ -1,0 +1,295 @@
+import DRSDomain
+import DRSSQLite
+
+/// The write path of the SQLite store: every change to a task goes through here, inside the caller's write
+/// transaction, and keeps the count tables, the tag and instance lists and the name index in step.
+final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
+    let db: SQLiteConnection
+    let tenant: Int64
+    private var counts = CountDelta()
+    /// The key counter (``TaskKey``): loaded on first use, stored back by ``finish()``.
+    private var counter: Int64?
+
+    init(_ db: SQLiteConnection, tenant: Int64) {
+        self.db = db
+        self.tenant = tenant
+    }
+
+    // MARK: TaskWriter
+
+    func find(id: String) async throws -> StoredTask? { try findTask(id: id) }
+    func children(of task: StoredTask) async throws -> [StoredTask] { try childTasks(of: task.key) }
+    func insert(_ record: JobRecord) async throws -> Int64 { try insertTask(record) }
+    func update(_ task: StoredTask, to record: JobRecord) async throws { try updateTask(task, to: record) }
+    func remove(_ task: StoredTask) async throws { try removeTask(task) }
+
+    // MARK: Reading under the write lock
+
+    func findTask(id: String) throws -> StoredTask? {
+        try db.withStatement("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE id = ?1 AND tenant = ?2") { statement in
+            statement.bind(1, id)
+            statement.bind(2, tenant)
+            return try statement.step() ? try stored(statement) : nil
+        }
+    }
+
+    /// The tenant that holds a task (or subtask) with this ID, its key and its parent's key, or nil.
+    func owner(ofID id: String) throws -> (tenant: Int64, key: Int64, parentKey: Int64?)? {
+        try db.withStatement("SELECT tenant, pk, parent_pk FROM tasks WHERE id = ?1") { statement in
+            statement.bind(1, id)
+            guard try statement.step() else { return nil }
+            return (statement.int64(0), statement.int64(1), statement.optionalInt64(2))
+        }
+    }
+
+    func childTasks(of key: Int64) throws -> [StoredTask] {
+        try db.withStatement("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE parent_pk = ?1 ORDER BY created_ms, id") { statement in
+            statement.bind(1, key)
+            var children: [StoredTask] = []
+            while try statement.step() { children.append(try stored(statement)) }
+            return children
+        }
+    }
+
+    private func stored(_ statement: SQLiteStatement) throws -> StoredTask {
+        var record = try StatementRow(statement).record()
+        let key = statement.int64(SQLiteTaskColumns.key)
+        try SQLiteStore.addDetails(to: &record, key: key, db)
+        return StoredTask(key: key, parentKey: statement.optionalInt64(SQLiteTaskColumns.parentKey), record: record)
+    }
+
+    // MARK: Writing
+
+    /// Stores a top-level task and its children; returns its key.
+    func insertTask(_ record: JobRecord) throws -> Int64 {
+        let lane = Lane.of(record.dbUseType, record.status)
+        let key = try insertRow(record, lane: lane, parentKey: nil, childCount: record.children.count)
+        try insertDetails(record, key: key, lane: lane)
+        try indexName(key: key, lane: lane, name: record.name)
+        counts.add(CountKey(tenant: tenant, record: record), 1)
+        for child in record.children {
+            let childKey = try insertRow(child, lane: nil, parentKey: key, childCount: 0)
+            try insertDetails(child, key: childKey, lane: nil)
+        }
+        return key
+    }
+
+    func updateTask(_ task: StoredTask, to record: JobRecord) throws {
+        let old = task.record
+        let isTopLevel = task.parentKey == nil
+        let oldLane = isTopLevel ? Lane.of(old.dbUseType, old.status) : nil
+        let lane = isTopLevel ? Lane.of(record.dbUseType, record.status) : nil
+        try db.withStatement(
+            """
+            UPDATE tasks SET lane = ?2, status = ?3, engine = ?4, net = ?5, eps = ?6, scenario = ?7, direction = ?8, task_type = ?9,
+                charging = ?10, current_action = ?11, billing_tag = ?12, node_new_framework = ?13, name = ?14, description = ?15,
+                error_msg = ?16
+            WHERE pk = ?1
+            """
+        ) { statement in
+            statement.bind(1, task.key)
+            statement.bind(2, lane.map(Int64.init))
+            bindFields(record, statement, from: 3)
+            try statement.run()
+        }
+        if lane != oldLane {
+            for table in ["task_tags", "task_instances"] {
+                try db.withStatement("UPDATE \(table) SET lane = ?2 WHERE pk = ?1") {
+                    $0.bind(1, task.key)
+                    $0.bind(2, lane.map(Int64.init))
+                    try $0.run()
+                }
+            }
+        }
+        if record.tags != old.tags || record.sourceInstance != old.sourceInstance || record.targetInstance != old.targetInstance {
+            try removeDetails(key: task.key)
+            try insertDetails(record, key: task.key, lane: lane)
+        }
+        if let lane, lane != oldLane || JobQuery.fold(record.name) != JobQuery.fold(old.name) {
+            try unindexName(key: task.key)
+            try indexName(key: task.key, lane: lane, name: record.name)
+        }
+        if isTopLevel { counts.move(from: CountKey(tenant: tenant, record: old), to: CountKey(tenant: tenant, record: record)) }
+    }
+
+    func removeTask(_ task: StoredTask) throws {
+        if task.parentKey == nil {
+            for child in try childKeys(of: task.key) { try removeRow(child) }
+            try unindexName(key: task.key)
+            counts.add(CountKey(tenant: tenant, record: task.record), -1)
+        } else if let parent = task.parentKey {
+            try db.withStatement("UPDATE tasks SET child_count = child_count - 1 WHERE pk = ?1") {
+                $0.bind(1, parent)
+                try $0.run()
+            }
+        }
+        try removeRow(task.key)
+    }
+
+    /// Writes the count changes and the key counter; call once, before COMMIT.
+    func finish() throws {
+        for rollup in CountRollups.all {
+            let key = rollup.keyColumns.joined(separator: ", ")
+            let values = (1...(rollup.keyColumns.count + 1)).map { "?\($0)" }.joined(separator: ", ")
+            let conditions = rollup.keyColumns.enumerated().map { "\($1) = ?\($0 + 1)" }.joined(separator: " AND ")
+            let upsert = "INSERT INTO \(rollup.table) (\(key), n) VALUES (\(values)) ON CONFLICT (\(key)) DO UPDATE SET n = n + excluded.n"
+            let prune = "DELETE FROM \(rollup.table) WHERE \(conditions) AND n = 0"
+            for row in counts.rows(of: rollup) {
+                for sql in row.n < 0 ? [upsert, prune] : [upsert] {
+                    try db.withStatement(sql) { statement in
+                        statement.bind(1, row.tenant)
+                        statement.bind(2, row.lane)
+                        for (index, value) in row.values.enumerated() { SQLiteQueryPlan.bind(statement, Int32(index + 3), value) }
+                        if sql == upsert { statement.bind(Int32(row.values.count + 3), row.n) }
+                        try statement.run()
+                    }
+                }
+            }
+        }
+        counts.reset()
+        if let counter {
+            try db.withStatement("UPDATE counters SET value = ?1 WHERE name = 'task_key'") {
+                $0.bind(1, counter)
+                try $0.run()
+            }
+        }
+    }
+
+    // MARK: Rows
+
+    private func nextSequence() throws -> Int64 {
+        let value = try counter ?? db.withStatement("SELECT value FROM counters WHERE name = 'task_key'") { try $0.step() ? $0.int64(0) : 0 }
+        counter = value + 1
+        return value + 1
+    }
+
+    /// Inserts one row under a new key: create time and counter, the next counter value when that key is taken.
+    private func insertRow(_ record: JobRecord, lane: Int?, parentKey: Int64?, childCount: Int) throws -> Int64 {
+        guard TaskKey.createTimeRange.contains(record.createTime) else {
+            throw StoreError.unsupported("create_time of task \(record.id) is outside the years drs can store")
+        }
+        return try db.withStatement(
+            """
+            INSERT INTO tasks (pk, tenant, lane, parent_pk, child_count, created_ms, id, status, engine, net, eps, scenario, direction,
+                task_type, charging, current_action, billing_tag, node_new_framework, name, description, error_msg)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+            """
+        ) { statement in
+            statement.bind(2, tenant)
+            statement.bind(3, lane.map(Int64.init))
+            statement.bind(4, parentKey)
+            statement.bind(5, childCount)
+            statement.bind(6, record.createTime)
+            statement.bind(7, record.id)
+            bindFields(record, statement, from: 8)
+            for _ in 0...TaskKey.sequenceMask {
+                let key = TaskKey.make(createTime: record.createTime, sequence: try nextSequence())
+                statement.bind(1, key)
+                do {
+                    try statement.run()
+                    return key
+                } catch let error as SQLiteError where error.isPrimaryKeyViolation {
+                    statement.reset()  // that key is taken: try the next counter value
+                }
+            }
+            throw StoreError.unsupported("too many tasks created in the same millisecond as task \(record.id)")
+        }
+    }
+
+    /// Binds status … error_msg (14 values) from parameter `first` on, in the order of the INSERT and UPDATE above.
+    private func bindFields(_ record: JobRecord, _ statement: SQLiteStatement, from first: Int32) {
+        statement.bind(first, record.status.code)
+        statement.bind(first + 1, record.engineType.code)
+        statement.bind(first + 2, record.netType.code)
+        statement.bind(first + 3, record.enterpriseProjectID)
+        statement.bind(first + 4, record.dbUseType.code)
+        statement.bind(first + 5, record.jobDirection.code)
+        statement.bind(first + 6, record.taskType.code)
+        statement.bind(first + 7, record.chargingMode.code)
+        statement.bind(first + 8, record.currentAction.map { Int64($0.code) })
+        statement.bind(first + 9, record.billingTag ? 1 : 0)
+        statement.bind(first + 10, record.nodeNewFramework ? 1 : 0)
+        statement.bind(first + 11, record.name)
+        statement.bind(first + 12, record.description)
+        statement.bind(first + 13, record.errorMessage)
+    }
+
+    private func insertDetails(_ record: JobRecord, key: Int64, lane: Int?) throws {
+        if !record.tags.isEmpty {
+            try db.withStatement("INSERT INTO task_tags (pk, key, value, position, tenant, lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") { statement in
+                for (position, tag) in record.tags.enumerated() {
+                    statement.reset()
+                    statement.bind(1, key)
+                    statement.bind(2, tag.key)
+                    statement.bind(3, tag.value)
+                    statement.bind(4, position)
+                    statement.bind(5, tenant)
+                    statement.bind(6, lane.map(Int64.init))
+                    try statement.run()
+                }
+            }
+        }
+        for (role, instance) in [(InstanceRole.source, record.sourceInstance), (InstanceRole.target, record.targetInstance)] {
+            guard let instance else { continue }
+            try db.withStatement("INSERT INTO task_instances (pk, role, instance_id, ip, tenant, lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") {
+                $0.bind(1, key)
+                $0.bind(2, role)
+                $0.bind(3, instance.id)
+                $0.bind(4, instance.ip)
+                $0.bind(5, tenant)
+                $0.bind(6, lane.map(Int64.init))
+                try $0.run()
+            }
+        }
+    }
+
+    private func removeDetails(key: Int64) throws {
+        for table in ["task_tags", "task_instances"] {
+            try db.withStatement("DELETE FROM \(table) WHERE pk = ?1") {
+                $0.bind(1, key)
+                try $0.run()
+            }
+        }
+    }
+
+    private func indexName(key: Int64, lane: Int, name: String) throws {
+        try db.withStatement("INSERT INTO task_names (rowid, doc) VALUES (?1, ?2)") {
+            $0.bind(1, key)
+            $0.bind(2, TrigramTokenizer.text(scope: Lane.nameScope(tenant: tenant, lane: lane), folded: JobQuery.fold(name)))
+            try $0.run()
+        }
+    }
+
+    private func unindexName(key: Int64) throws {
+        try db.withStatement("DELETE FROM task_names WHERE rowid = ?1") {
+            $0.bind(1, key)
+            try $0.run()
+        }
+    }
+
+    private func childKeys(of key: Int64) throws -> [Int64] {
+        try db.withStatement("SELECT pk FROM tasks WHERE parent_pk = ?1") { statement in
+            statement.bind(1, key)
+            var keys: [Int64] = []
+            while try statement.step() { keys.append(statement.int64(0)) }
+            return keys
+        }
+    }
+
+    private func removeRow(_ key: Int64) throws {
+        try removeDetails(key: key)
+        try db.withStatement("DELETE FROM tasks WHERE pk = ?1") {
+            $0.bind(1, key)
+            try $0.run()
+        }
+    }
+}
+
+/// A statement's current row seen as a task row.
+final class StatementRow: SQLiteTaskRow {
+    let row: SQLiteStatement
+
+    init(_ statement: SQLiteStatement) {
+        self.row = statement
+    }
+}
