@@ -14,13 +14,24 @@ struct CountKey: Hashable, Sendable {
     var net: Int
     var eps: String
 
-    init(tenant: Int64, record: JobRecord) {
+    init(tenant: Int64, lane: Int, status: Int, engine: Int, net: Int, eps: String) {
         self.tenant = tenant
-        self.lane = Lane.of(record.dbUseType, record.status)
-        self.status = record.status.code
-        self.engine = record.engineType.code
-        self.net = record.netType.code
-        self.eps = record.enterpriseProjectID
+        self.lane = lane
+        self.status = status
+        self.engine = engine
+        self.net = net
+        self.eps = eps
+    }
+
+    init(tenant: Int64, record: JobRecord) {
+        self.init(
+            tenant: tenant,
+            lane: Lane.of(record.dbUseType, record.status),
+            status: record.status.code,
+            engine: record.engineType.code,
+            net: record.netType.code,
+            eps: record.enterpriseProjectID
+        )
     }
 
     func value(_ dimension: CountDimension) -> CountValue {

@@ -11,7 +11,7 @@ public enum TaskKey {
     public static let sequenceBits: Int64 = 15
     static let sequenceMask: Int64 = (1 << sequenceBits) - 1
     /// Create times the key can hold: the years 1 to 9999 of `yyyy-MM-dd HH:mm:ss` fit with room to spare.
-    public static let createTimeRange: ClosedRange<Int64> = -(1 << 47)...((1 << 47) - 1)
+    public static let createTimeRange: ClosedRange<Int64> = -(1 << 48)...((1 << 48) - 1)
 
     public static func make(createTime: Int64, sequence: Int64) -> Int64 {
         (createTime << sequenceBits) | (sequence & sequenceMask)

@@ -1,12 +1,12 @@
 import DRSDomain
 
 /// The text columns of a task row.
-public enum TaskText: Int32 {
+public enum TaskText: Int32, Sendable {
     case id, name, description, errorMessage, enterpriseProjectID
 }
 
 /// The catalogue columns of a task row (stored as ``CatalogueValue/code``).
-public enum TaskCode: Int32 {
+public enum TaskCode: Int32, Sendable {
     case status, engine, net, direction, use, taskType, charging, currentAction
 }
 

@@ -36,13 +36,18 @@ struct JobsCommand: AsyncParsableCommand {
             } catch {
                 throw CLIError("import refused, nothing written: \(error)")
             }
-            try await options.withStore(options.configReader()) { store in
+            let progress = ImportProgress(total: records.count)
+            var report: (@Sendable (Int) -> Void)?
+            if let progress { report = { progress.show($0) } }
+            try await options.withStore(options.configReader()) { [report] store in
                 do {
-                    try await store.importJobs(records, project: project)
+                    try await store.importJobs(records, project: project, progress: report)
                 } catch let error as StoreError {
+                    progress?.end()
                     throw CLIError("import refused, nothing written: \(error)")
                 }
             }
+            progress?.end()
             print("imported \(records.count) tasks")
         }
     }
@@ -69,5 +74,24 @@ struct JobsCommand: AsyncParsableCommand {
                 output.write(Data(ExportJSON.tail.utf8))
             }
         }
+    }
+}
+
+/// `importing 45,000 of 100,000 tasks` on one line of stderr, for imports of 10,000 tasks or more when stderr is a
+/// terminal.
+struct ImportProgress: Sendable {
+    let total: Int
+
+    init?(total: Int) {
+        guard total >= 10_000, isatty(STDERR_FILENO) != 0 else { return nil }
+        self.total = total
+    }
+
+    func show(_ written: Int) {
+        FileHandle.standardError.write(Data("\rimporting \(written.formatted()) of \(total.formatted()) tasks".utf8))
+    }
+
+    func end() {
+        FileHandle.standardError.write(Data("\n".utf8))
     }
 }

@@ -1,35 +1,276 @@
 import DRSDomain
 import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
 
-/// Placeholder while the PostgreSQL store is rewritten.
+/// The shared store: one PostgreSQL database that any number of `drs` processes use at once.
+///
+/// The connection pool (`PostgresClient`) runs as the store's service. Every statement is a named prepared statement
+/// (``PreparedStatements``), and a page is one statement, so one round trip. Writes lock only the rows they change; the
+/// count rows are written at the end of a transaction, in one order, so that a long import holds them only briefly.
 public final class PostgresStore: Store {
+    let client: PostgresClient
+    let logger: Logger
+    /// How long a request waits for a pooled connection before the database counts as unavailable.
+    let acquireTimeout: Duration
+    /// Set when a request found no connection within ``acquireTimeout``; cleared by the next connection lent.
+    private let databaseDown = Mutex(false)
+    /// How long a request waits for a connection while the database is down.
+    static let downTimeout = Duration.milliseconds(250)
+    /// Project ID -> tenant key. Projects are never removed, so an entry never goes stale.
+    private let tenants = Mutex<[String: Int64]>([:])
+
+    /// The advisory lock that migrations hold (an arbitrary constant: "drs" in ASCII), so that several processes can start
+    /// at once.
+    static let migrationLock = 0x647273
+
+    /// A store on the database at `url` (`postgres://user:password@host:port/database`). It connects once its service
+    /// runs; ``prepare()`` then applies the migrations.
     public init(url: String, poolSize: Int, acquireTimeout: Duration = .seconds(3), logger: Logger) throws {
-        throw StoreError.unavailable("PostgreSQL support is being rebuilt")
+        guard let configuration = Self.configuration(url: url) else {
+            throw StoreError.unavailable("not a PostgreSQL URL (postgres://user:password@host:port/database)")
+        }
+        var withOptions = configuration
+        withOptions.options.maximumConnections = poolSize
+        withOptions.options.minimumConnections = 0
+        withOptions.options.connectionIdleTimeout = .seconds(60)
+        self.client = PostgresClient(configuration: withOptions, backgroundLogger: logger)
+        self.logger = logger
+        self.acquireTimeout = acquireTimeout
     }
-    public func run() async throws {}
-    public func prepare() async throws {}
+
+    /// The client configuration of a `postgres://` or `postgresql://` URL; TLS is required when `sslmode` says so.
+    static func configuration(url: String) -> PostgresClient.Configuration? {
+        guard let components = URLParts(url), let host = components.host else { return nil }
+        let tls: PostgresClient.Configuration.TLS =
+            ["require", "verify-ca", "verify-full"].contains(components.query["sslmode"] ?? "") ? .require(.makeClientConfiguration()) : .disable
+        if host.hasPrefix("/") {
+            return .init(unixSocketPath: host, username: components.user ?? "postgres", password: components.password, database: components.database)
+        }
+        return .init(
+            host: host,
+            port: components.port ?? 5432,
+            username: components.user ?? "postgres",
+            password: components.password,
+            database: components.database,
+            tls: tls
+        )
+    }
+
+    // MARK: Service
+
+    /// Runs the connection pool until the application shuts down (or the task is cancelled).
+    public func run() async throws {
+        await client.run()
+    }
+
+    /// Applies the migrations newer than the database's version, under an advisory lock.
+    public func prepare() async throws {
+        try await withConnection { connection in
+            try await PreparedStatements.run(PostgresStatement("BEGIN"), on: connection, logger: logger)
+            do {
+                let lock = PostgresStatement("SELECT pg_advisory_xact_lock(\(bind: Self.migrationLock))")
+                try await PreparedStatements.run(lock, on: connection, logger: logger)
+                try await execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+                    connection
+                )
+                var applied = 0
+                for row in try await PreparedStatements.all(
+                    PostgresStatement("SELECT coalesce(max(version), 0) FROM schema_migrations"),
+                    on: connection,
+                    logger: logger
+                ) {
+                    applied = try row.decode(Int.self)
+                }
+                for migration in Schema.migrations where migration.version > applied {
+                    for sql in migration.postgres { try await execute(sql, connection) }
+                    let record = PostgresStatement(
+                        """
+                        INSERT INTO schema_migrations (version, name, applied_at)
+                        VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Timestamp.format(milliseconds: Timestamp.nowMilliseconds())))
+                        """
+                    )
+                    try await PreparedStatements.run(record, on: connection, logger: logger)
+                    logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                }
+                try await PreparedStatements.run(PostgresStatement("COMMIT"), on: connection, logger: logger)
+            } catch {
+                try? await PreparedStatements.run(PostgresStatement("ROLLBACK"), on: connection, logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// Runs a statement unnamed (schema changes are run once).
+    private func execute(_ sql: String, _ connection: PostgresConnection) async throws {
+        _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+    }
+
     public func close() async {}
-    public func page<T>(_ query: JobQuery, offset: Int, limit: Int, project: String, _ body: (Int, any TaskRowCursor) throws -> T) async throws -> T {
-        fatalError()
+
+    // MARK: Connections
+
+    /// Runs `body` with a pooled connection, or throws ``StoreError/unavailable(_:)`` when none comes within
+    /// ``acquireTimeout`` (a quarter second once the database is known to be down; the pool keeps reconnecting).
+    ///
+    /// The wait is a child task of a task group: it borrows a connection from the pool and hands it over; it gives up
+    /// when cancelled, which the timeout does.
+    func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let timeout = databaseDown.withLock { $0 } ? Self.downTimeout : acquireTimeout
+        let client = self.client
+        do {
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                let handoff = ConnectionHandoff()
+                group.addTask {
+                    try await client.withConnection { connection in await handoff.lend(connection) }
+                }
+                let connection: PostgresConnection
+                do {
+                    connection = try await handoff.wait(timeout: timeout)
+                } catch {
+                    databaseDown.withLock { $0 = true }
+                    group.cancelAll()
+                    throw StoreError.unavailable("no database connection within \(timeout)")
+                }
+                databaseDown.withLock { $0 = false }
+                do {
+                    let result = try await body(connection)
+                    handoff.giveBack()
+                    try await group.waitForAll()
+                    return result
+                } catch {
+                    handoff.giveBack()
+                    throw error
+                }
+            }
+        } catch {
+            throw Self.map(error)
+        }
     }
-    public func streamAll<R: Sendable>(
-        _ query: JobQuery,
-        project: String,
-        batchSize: Int,
-        onTotal: (Int) async throws -> Void,
-        render: @escaping @Sendable (any TaskRowCursor) throws -> R,
-        emit: (R) async throws -> Void
-    ) async throws { fatalError() }
-    public func exportJobs(project: String, batchSize: Int, onBatch: ([JobRecord]) async throws -> Void) async throws { fatalError() }
-    public func importJobs(_ records: [JobRecord], project: String, progress: (@Sendable (Int) -> Void)?) async throws { fatalError() }
-    public func write<T: Sendable>(project: String, _ body: (any TaskWriter) async throws -> T) async throws -> T { fatalError() }
-    public func createProject(id: String, name: String) async throws { fatalError() }
-    public func projectExists(_ id: String) async throws -> Bool { fatalError() }
-    public func projectName(_ id: String) async throws -> String? { fatalError() }
-    public func projectIDs(named name: String) async throws -> [String] { fatalError() }
-    public func tokenSecret() async throws -> [UInt8] { fatalError() }
-    public func createCredential(project: String) async throws -> Credential { fatalError() }
-    public func credential(accessKey: String) async throws -> Credential? { fatalError() }
-    public func createUser(domain: String, name: String, passwordHash: String, project: String) async throws -> String { fatalError() }
-    public func user(domain: String, name: String) async throws -> IdentityUser? { fatalError() }
+
+    /// Runs `body` in one transaction: `BEGIN` (with `begin`'s options), then COMMIT, or ROLLBACK when it throws.
+    func transaction<T>(_ begin: String = "BEGIN", _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await withConnection { connection in
+            try await PreparedStatements.run(PostgresStatement(sql: begin), on: connection, logger: logger)
+            do {
+                let result = try await body(connection)
+                try await PreparedStatements.run(PostgresStatement("COMMIT"), on: connection, logger: logger)
+                return result
+            } catch {
+                try? await PreparedStatements.run(PostgresStatement("ROLLBACK"), on: connection, logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// PostgreSQL errors that mean "cannot use the database now" become ``StoreError/unavailable(_:)``.
+    static func map(_ error: any Error) -> any Error {
+        if error is StoreError { return error }
+        guard let error = error as? PSQLError else {
+            return error is CancellationError ? StoreError.unavailable("cancelled") : error
+        }
+        switch error.code {
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            // 08: connection exception; 53: insufficient resources; 57P: operator intervention (shutdown, starting
+            // up); 40001/40P01: serialization failure or deadlock; 25006: read-only transaction (a standby).
+            if ["08", "53", "57P"].contains(where: state.hasPrefix) || ["40001", "40P01", "25006"].contains(state) {
+                return StoreError.unavailable("PostgreSQL \(state): \(error.serverInfo?[.message] ?? "")")
+            }
+            return error
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
+            .queryCancelled, .sslUnsupported, .failedToAddSSLHandler:
+            return StoreError.unavailable("PostgreSQL connection: \(error.code)")
+        default:
+            return error
+        }
+    }
+
+    // MARK: Tenants
+
+    /// The tenant key of a project, or nil when the project does not exist.
+    func tenant(_ project: String, _ connection: PostgresConnection) async throws -> Int64? {
+        if let known = tenants.withLock({ $0[project] }) { return known }
+        let statement = PostgresStatement("SELECT tenant FROM tenants WHERE project_id = \(bind: project)")
+        guard let row = try await PreparedStatements.all(statement, on: connection, logger: logger).first else { return nil }
+        let tenant = try row.decode(Int64.self)
+        tenants.withLock { $0[project] = tenant }
+        return tenant
+    }
+}
+
+/// Hands a pooled connection from the task that borrowed it to the task that uses it, and back.
+final class ConnectionHandoff: Sendable {
+    private struct State {
+        var connection: PostgresConnection?
+        var waiter: CheckedContinuation<PostgresConnection, any Error>?
+        var timeout: Scheduled<Void>?
+        var lender: CheckedContinuation<Void, Never>?
+        var gaveUp = false
+        var returned = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Called by the borrowing task: hands `connection` over, and returns when the user gives it back (at once when the
+    /// user stopped waiting).
+    func lend(_ connection: PostgresConnection) async {
+        await withCheckedContinuation { (lender: CheckedContinuation<Void, Never>) in
+            let waiter: CheckedContinuation<PostgresConnection, any Error>?? = state.withLock { state in
+                guard !state.gaveUp, !state.returned else { return nil }
+                state.connection = connection
+                state.lender = lender
+                defer { state.waiter = nil }
+                return .some(state.waiter)
+            }
+            guard let waiter else { return lender.resume() }
+            if let waiter {
+                state.withLock { $0.timeout?.cancel() }
+                waiter.resume(returning: connection)
+            }
+        }
+    }
+
+    /// Waits at most `timeout` for the connection.
+    func wait(timeout: Duration) async throws -> PostgresConnection {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<PostgresConnection, any Error>) in
+                let ready: PostgresConnection? = state.withLock { state in
+                    if let connection = state.connection { return connection }
+                    state.waiter = waiter
+                    state.timeout = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .init(timeout)) { [self] in
+                        giveUp(CancellationError())
+                    }
+                    return nil
+                }
+                if let ready { waiter.resume(returning: ready) }
+            }
+        } onCancel: {
+            giveUp(CancellationError())
+        }
+    }
+
+    private func giveUp(_ error: any Error) {
+        let waiter: CheckedContinuation<PostgresConnection, any Error>? = state.withLock { state in
+            guard state.connection == nil else { return nil }
+            state.gaveUp = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(throwing: error)
+    }
+
+    /// The user is done with the connection: it goes back to the pool.
+    func giveBack() {
+        let lender: CheckedContinuation<Void, Never>? = state.withLock { state in
+            state.returned = true
+            defer { state.lender = nil }
+            return state.lender
+        }
+        lender?.resume()
+    }
 }

@@ -1,0 +1,123 @@
+import DRSDomain
+import PostgresNIO
+
+/// The SQL of the query contract on PostgreSQL: the matches of a query in one tenant's lane, in answer order. Tag and
+/// instance filters are semi-joins on per-tenant lists, so the planner can start from whichever side is smaller; names
+/// are searched through grams scoped to the tenant's lane.
+struct PostgresQueryPlan {
+    let tenant: Int64
+    let lane: Int
+    let query: JobQuery
+
+    init(_ query: JobQuery, tenant: Int64) {
+        self.tenant = tenant
+        self.lane = Lane.of(query)
+        self.query = query
+    }
+
+    var isCountedByRollups: Bool {
+        query.name == nil && query.tags.isEmpty && query.instanceIDs.isEmpty && query.instanceIP == nil
+    }
+
+    /// `SELECT t.pk, t.created_ms, t.id FROM tasks t WHERE …`: the matches.
+    func matches(into statement: inout PostgresStatement) {
+        statement += "SELECT t.pk, t.created_ms, t.id FROM tasks t WHERE t.tenant = \(bind: tenant) AND t.lane = \(bind: lane)"
+        dimensions(into: &statement, alias: "t")
+        func member(_ table: String, _ condition: PostgresStatement.Fragment) {
+            statement += " AND t.pk IN (SELECT m.pk FROM \(raw: table) m WHERE m.tenant = \(bind: tenant) AND m.lane = \(bind: lane) AND "
+            statement += condition
+            statement += ")"
+        }
+        if !query.instanceIDs.isEmpty { member("task_instances", "m.instance_id = ANY(\(bind: Array(Set(query.instanceIDs)).sorted()))") }
+        if let ip = query.instanceIP { member("task_instances", "m.ip = \(bind: ip)") }
+        for tag in query.tags {
+            if let value = tag.value {
+                member("task_tags", "m.key = \(bind: tag.key) AND m.value = \(bind: value)")
+            } else {
+                member("task_tags", "m.key = \(bind: tag.key)")
+            }
+        }
+        switch query.name {
+        case .ids(let ids):
+            statement += " AND t.id = ANY(\(bind: ids))"
+        case .text(let text):
+            let folded = JobQuery.fold(text)
+            let scope = Lane.nameScope(tenant: tenant, lane: lane)
+            statement += " AND (t.id = \(bind: text) OR (t.grams @> drs_query_grams(\(bind: scope), \(bind: folded))"
+            if folded.unicodeScalars.count >= 3 { statement += " AND t.name_folded LIKE \(bind: "%" + Self.escapeLike(folded) + "%") ESCAPE '\\'" }
+            statement += "))"
+        case nil:
+            break
+        }
+    }
+
+    /// The conditions on the filtered dimensions.
+    func dimensions(into statement: inout PostgresStatement, alias: String) {
+        for (dimension, value) in CountRollups.filtered(query).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            switch value {
+            case .integer(let integer): statement += " AND \(raw: alias).\(raw: dimension.rawValue) = \(bind: integer)"
+            case .text(let text): statement += " AND \(raw: alias).\(raw: dimension.rawValue) = \(bind: text)"
+            }
+        }
+    }
+
+    /// `SELECT … AS n`: the number of matches, a sum of count rows when the query allows it.
+    func total(into statement: inout PostgresStatement) {
+        guard isCountedByRollups else {
+            statement += "SELECT count(*) AS n FROM matches"
+            return
+        }
+        let rollup = CountRollups.best(for: Set(CountRollups.filtered(query).keys))
+        statement += "SELECT coalesce(sum(c.n), 0)::bigint AS n FROM \(raw: rollup.table) c WHERE c.tenant = \(bind: tenant) AND c.lane = \(bind: lane)"
+        dimensions(into: &statement, alias: "c")
+    }
+
+    /// The rows (kind 0: a task, 1: its subtasks) of `source`, a relation of matches with columns pk, created_ms, id, in
+    /// answer order.
+    static func rows(of source: String) -> String {
+        """
+        SELECT 0 AS kind, s.created_ms AS sort_time, s.id AS sort_id, \(PostgresTaskColumns.list("t")) FROM \(source) s JOIN tasks t ON t.pk = s.pk
+        UNION ALL
+        SELECT 1, s.created_ms, s.id, \(PostgresTaskColumns.list("t")) FROM \(source) s JOIN tasks t ON t.parent_pk = s.pk
+        """
+    }
+
+    static let rowOrder = "ORDER BY r.sort_time DESC, r.sort_id, r.kind, r.created_ms, r.id"
+
+    /// One statement for a page: the total, then the page's tasks and subtasks (or one row of NULLs after the total).
+    func page(offset: Int, limit: Int) -> PostgresStatement {
+        var statement = PostgresStatement("WITH matches AS (")
+        matches(into: &statement)
+        statement += "), page AS (SELECT pk, created_ms, id FROM matches ORDER BY created_ms DESC, id LIMIT \(bind: limit) OFFSET \(bind: offset)), total AS ("
+        total(into: &statement)
+        statement += ") SELECT total.n, r.* FROM total LEFT JOIN (\(raw: Self.rows(of: "page"))) r ON true \(raw: Self.rowOrder)"
+        return statement
+    }
+
+    /// The total alone.
+    func count() -> PostgresStatement {
+        var statement = PostgresStatement("WITH matches AS (")
+        matches(into: &statement)
+        statement += ") "
+        total(into: &statement)
+        return statement
+    }
+
+    /// Every match with its subtasks, in answer order.
+    func all() -> PostgresStatement {
+        var statement = PostgresStatement("WITH matches AS (")
+        matches(into: &statement)
+        statement += ") SELECT r.* FROM (\(raw: Self.rows(of: "matches"))) r \(raw: Self.rowOrder)"
+        return statement
+    }
+
+    /// `text` with LIKE's wildcards and escape character escaped.
+    static func escapeLike(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+}

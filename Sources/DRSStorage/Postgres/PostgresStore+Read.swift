@@ -1,0 +1,122 @@
+import DRSDomain
+import PostgresNIO
+
+extension PostgresStore {
+    public func page<T>(
+        _ query: JobQuery,
+        offset: Int,
+        limit: Int,
+        project: String,
+        _ body: (_ total: Int, _ rows: any TaskRowCursor) throws -> T
+    ) async throws -> T {
+        let (total, rows): (Int, [PostgresRow]) = try await withConnection { connection in
+            guard let tenant = try await tenant(project, connection) else { return (0, []) }
+            // One statement: one snapshot, one round trip.
+            let rows = try await PreparedStatements.all(
+                PostgresQueryPlan(query, tenant: tenant).page(offset: offset, limit: limit),
+                on: connection,
+                logger: logger
+            )
+            return (try rows.first?.makeRandomAccess()[0].decode(Int.self) ?? 0, rows)
+        }
+        return try body(total, PostgresRowCursor(rows, kindColumn: 1))
+    }
+
+    public func streamAll<R: Sendable>(
+        _ query: JobQuery,
+        project: String,
+        batchSize: Int,
+        onTotal: (Int) async throws -> Void,
+        render: @escaping @Sendable (any TaskRowCursor) throws -> R,
+        emit: (R) async throws -> Void
+    ) async throws {
+        // The total and the rows from one snapshot.
+        try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { connection in
+            guard let tenant = try await tenant(project, connection) else { return try await onTotal(0) }
+            let plan = PostgresQueryPlan(query, tenant: tenant)
+            let total = try await PreparedStatements.all(plan.count(), on: connection, logger: logger).first?.decode(Int.self) ?? 0
+            try await onTotal(total)
+            try await Self.batches(plan.all(), batchSize: batchSize, on: connection, logger: logger) { rows in
+                try await emit(try render(PostgresRowCursor(rows, kindColumn: 0)))
+            }
+        }
+    }
+
+    /// The rows of `statement` (kind first) in batches of at most `batchSize` tasks with their subtasks, each handed to
+    /// `body` before more rows are read.
+    static func batches(
+        _ statement: PostgresStatement,
+        batchSize: Int,
+        on connection: PostgresConnection,
+        logger: Logger,
+        _ body: ([PostgresRow]) async throws -> Void
+    ) async throws {
+        var batch: [PostgresRow] = []
+        var tasks = 0
+        try await PreparedStatements.forEachRow(statement, on: connection, logger: logger) { row in
+            if try row.makeRandomAccess()[0].decode(Int.self) == 0 {
+                if tasks == batchSize {
+                    try await body(batch)
+                    batch.removeAll(keepingCapacity: true)
+                    tasks = 0
+                }
+                tasks += 1
+            }
+            batch.append(row)
+        }
+        if !batch.isEmpty { try await body(batch) }
+    }
+
+    public func exportJobs(project: String, batchSize: Int, onBatch: ([JobRecord]) async throws -> Void) async throws {
+        try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { connection in
+            guard let tenant = try await tenant(project, connection) else { return }
+            let statement = PostgresStatement(
+                """
+                WITH matches AS (SELECT pk, created_ms, id FROM tasks WHERE tenant = \(bind: tenant) AND lane IS NOT NULL)
+                SELECT r.* FROM (\(raw: PostgresQueryPlan.rows(of: "matches"))) r \(raw: PostgresQueryPlan.rowOrder)
+                """
+            )
+            try await Self.batches(statement, batchSize: batchSize, on: connection, logger: logger) { rows in
+                let cursor = PostgresRowCursor(rows, kindColumn: 0)
+                var records: [(key: Int64, record: JobRecord, isChild: Bool)] = []
+                while let kind = try cursor.next() { records.append((cursor.key, try cursor.record(), kind == .child)) }
+                let details = try await Self.details(of: records.map(\.key), on: connection, logger: logger)
+                var batch: [JobRecord] = []
+                for (key, record, isChild) in records {
+                    var record = record
+                    details.fill(&record, key: key)
+                    if isChild { batch[batch.count - 1].children.append(record) } else { batch.append(record) }
+                }
+                try await onBatch(batch)
+            }
+        }
+    }
+
+    /// The tags and instances of tasks by key.
+    static func details(of keys: [Int64], on connection: PostgresConnection, logger: Logger) async throws -> TaskDetails {
+        var details = TaskDetails()
+        let tags = PostgresStatement("SELECT pk, key, value FROM task_tags WHERE pk = ANY(\(bind: keys)) ORDER BY pk, position")
+        try await PreparedStatements.forEachRow(tags, on: connection, logger: logger) { row in
+            let (key, name, value) = try row.decode((Int64, String, String).self)
+            details.tags[key, default: []].append(JobRecord.Tag(key: name, value: value))
+        }
+        let instances = PostgresStatement("SELECT pk, role, instance_id, ip FROM task_instances WHERE pk = ANY(\(bind: keys))")
+        try await PreparedStatements.forEachRow(instances, on: connection, logger: logger) { row in
+            let (key, role, id, ip) = try row.decode((Int64, Int, String?, String?).self)
+            details.instances[key, default: [:]][role] = JobRecord.Instance(id: id, ip: ip)
+        }
+        return details
+    }
+}
+
+/// Tags and instances of several tasks.
+struct TaskDetails {
+    var tags: [Int64: [JobRecord.Tag]] = [:]
+    var instances: [Int64: [Int: JobRecord.Instance]] = [:]
+
+    func fill(_ record: inout JobRecord, key: Int64) {
+        record.tags = tags[key] ?? []
+        record.sourceInstance = instances[key]?[InstanceRole.source]
+        record.targetInstance = instances[key]?[InstanceRole.target]
+    }
+}
