@@ -17,7 +17,9 @@ enum ActionFragments {
     static let currentActions: [CurrentAction?] = [nil] + CurrentAction.ordered.map { $0 }
 
     /// The fragments, indexed by ``index(status:use:engine:charging:current:)``.
-    static let table: [[UInt8]] = {
+    static let table = ByteTable(fragments)
+
+    static let fragments: [[UInt8]] = {
         var table: [[UInt8]] = []
         for status in JobStatus.ordered {
             for use in DBUseType.ordered {

@@ -4,7 +4,8 @@ import NIOCore
 
 /// Writes task lists in the wire format of `query-jobs.md` §4 straight from the database's rows into a `ByteBuffer`.
 ///
-/// This is the hot path, so it avoids `Codable` and `String`s; the SDK end-to-end tests parse what it writes.
+/// This is the hot path, so it avoids `Codable` and `String`s: each task is written into raw memory sized for it
+/// (``RawJSON``). The SDK end-to-end tests parse what it writes.
 enum JobsJSON {
     /// `{"total_record":N,"jobs":[`
     static func writeHead(total: Int, into buffer: inout ByteBuffer) {
@@ -33,16 +34,18 @@ enum JobsJSON {
         var first = first
         var wrote = false
         // What the open task still needs after its children: its node_newFramework and job_action.
-        var openTail: (nodeNewFramework: Bool, actions: Int)?
+        var openTail: (nodeNewFramework: Bool, actions: UnsafeRawBufferPointer)?
         var childrenOpen = false
         func closeTask(into buffer: inout ByteBuffer) {
             guard let tail = openTail else { return }
-            if childrenOpen { buffer.writeInteger(UInt8(ascii: "]")) }
-            buffer.writeStaticString(",\"node_newFramework\":")
-            buffer.writeJSONBool(tail.nodeNewFramework)
-            buffer.writeStaticString(",\"job_action\":")
-            buffer.writeBytes(ActionFragments.table[tail.actions])
-            buffer.writeInteger(UInt8(ascii: "}"))
+            buffer.writeRawJSON(atMost: 64 + tail.actions.count) { json in
+                if childrenOpen { json.byte(UInt8(ascii: "]")) }
+                json.raw(",\"node_newFramework\":")
+                json.bool(tail.nodeNewFramework)
+                json.raw(",\"job_action\":")
+                json.raw(tail.actions)
+                json.byte(UInt8(ascii: "}"))
+            }
             openTail = nil
             childrenOpen = false
         }
@@ -50,86 +53,99 @@ enum JobsJSON {
             switch kind {
             case .task:
                 closeTask(into: &buffer)
-                if !first { buffer.writeInteger(UInt8(ascii: ",")) }
+                let separator = !first
                 first = false
                 wrote = true
-                try writeLeadingFields(rows, into: &buffer)
+                try buffer.writeRawJSON(atMost: 320 + textBound(rows)) { json in
+                    if separator { json.byte(UInt8(ascii: ",")) }
+                    try writeLeadingFields(rows, into: &json)
+                }
                 openTail = (rows.nodeNewFramework, try actions(rows))
             case .child:
-                buffer.writeStaticString(childrenOpen ? "," : ",\"children\":[")
+                let opening = !childrenOpen
                 childrenOpen = true
-                try writeChild(rows, into: &buffer)
+                let actions = try actions(rows)
+                try buffer.writeRawJSON(atMost: 480 + textBound(rows) + actions.count) { json in
+                    if opening { json.raw(",\"children\":[") } else { json.byte(UInt8(ascii: ",")) }
+                    try writeChild(rows, actions: actions, into: &json)
+                }
             }
         }
         closeTask(into: &buffer)
         return wrote
     }
 
+    /// The most bytes the text columns of a row take as JSON strings.
+    static func textBound(_ row: any TaskRowView) -> Int {
+        RawJSON.stringBound(row.text(.id).count) + RawJSON.stringBound(row.text(.name).count)
+            + RawJSON.stringBound(row.text(.description).count) + RawJSON.stringBound(row.text(.errorMessage).count)
+    }
+
     /// `{"id"` through `"task_type"` of `JobInfo`, in that order; `error_msg` only when the task has one.
-    static func writeLeadingFields(_ row: any TaskRowView, into buffer: inout ByteBuffer) throws {
-        buffer.writeStaticString("{\"id\":")
-        buffer.writeJSONString(row.text(.id))
-        buffer.writeStaticString(",\"name\":")
-        buffer.writeJSONString(row.text(.name))
-        buffer.writeStaticString(",\"status\":")
-        try buffer.writeCatalogue(row.code(.status), Spellings.status)
-        buffer.writeStaticString(",\"description\":")
-        buffer.writeJSONString(row.text(.description))
-        buffer.writeStaticString(",\"create_time\":")
-        buffer.writeCreateTime(row.createTime)
+    static func writeLeadingFields(_ row: any TaskRowView, into json: inout RawJSON) throws {
+        json.raw("{\"id\":")
+        json.string(row.text(.id))
+        json.raw(",\"name\":")
+        json.string(row.text(.name))
+        json.raw(",\"status\":")
+        try json.catalogue(row.code(.status), Spellings.status)
+        json.raw(",\"description\":")
+        json.string(row.text(.description))
+        json.raw(",\"create_time\":")
+        json.createTime(row.createTime)
         if row.hasErrorMessage {
-            buffer.writeStaticString(",\"error_msg\":")
-            buffer.writeJSONString(row.text(.errorMessage))
+            json.raw(",\"error_msg\":")
+            json.string(row.text(.errorMessage))
         }
-        buffer.writeStaticString(",\"engine_type\":")
-        try buffer.writeCatalogue(row.code(.engine), Spellings.engine)
-        buffer.writeStaticString(",\"net_type\":")
-        try buffer.writeCatalogue(row.code(.net), Spellings.net)
-        buffer.writeStaticString(",\"billing_tag\":")
-        buffer.writeJSONBool(row.billingTag)
-        buffer.writeStaticString(",\"job_direction\":")
-        try buffer.writeCatalogue(row.code(.direction), Spellings.direction)
-        buffer.writeStaticString(",\"db_use_type\":")
-        try buffer.writeCatalogue(row.code(.use), Spellings.use)
-        buffer.writeStaticString(",\"task_type\":")
-        try buffer.writeCatalogue(row.code(.taskType), Spellings.taskType)
+        json.raw(",\"engine_type\":")
+        try json.catalogue(row.code(.engine), Spellings.engine)
+        json.raw(",\"net_type\":")
+        try json.catalogue(row.code(.net), Spellings.net)
+        json.raw(",\"billing_tag\":")
+        json.bool(row.billingTag)
+        json.raw(",\"job_direction\":")
+        try json.catalogue(row.code(.direction), Spellings.direction)
+        json.raw(",\"db_use_type\":")
+        try json.catalogue(row.code(.use), Spellings.use)
+        json.raw(",\"task_type\":")
+        try json.catalogue(row.code(.taskType), Spellings.taskType)
     }
 
     /// `ChildrenJobInfo`, keys in the SDK model's order; every key is present (`error_msg` is `""` when none).
-    static func writeChild(_ row: any TaskRowView, into buffer: inout ByteBuffer) throws {
-        buffer.writeStaticString("{\"billing_tag\":")
-        buffer.writeJSONBool(row.billingTag)
-        buffer.writeStaticString(",\"create_time\":")
-        buffer.writeCreateTime(row.createTime)
-        buffer.writeStaticString(",\"db_use_type\":")
-        try buffer.writeCatalogue(row.code(.use), Spellings.use)
-        buffer.writeStaticString(",\"description\":")
-        buffer.writeJSONString(row.text(.description))
-        buffer.writeStaticString(",\"engine_type\":")
-        try buffer.writeCatalogue(row.code(.engine), Spellings.engine)
-        buffer.writeStaticString(",\"error_msg\":")
-        buffer.writeJSONString(row.text(.errorMessage))
-        buffer.writeStaticString(",\"id\":")
-        buffer.writeJSONString(row.text(.id))
-        buffer.writeStaticString(",\"job_direction\":")
-        try buffer.writeCatalogue(row.code(.direction), Spellings.direction)
-        buffer.writeStaticString(",\"name\":")
-        buffer.writeJSONString(row.text(.name))
-        buffer.writeStaticString(",\"net_type\":")
-        try buffer.writeCatalogue(row.code(.net), Spellings.net)
-        buffer.writeStaticString(",\"node_newFramework\":")
-        buffer.writeJSONBool(row.nodeNewFramework)
-        buffer.writeStaticString(",\"status\":")
-        try buffer.writeCatalogue(row.code(.status), Spellings.status)
-        buffer.writeStaticString(",\"task_type\":")
-        try buffer.writeCatalogue(row.code(.taskType), Spellings.taskType)
-        buffer.writeStaticString(",\"job_action\":")
-        buffer.writeBytes(ActionFragments.table[try actions(row)])
-        buffer.writeInteger(UInt8(ascii: "}"))
+    static func writeChild(_ row: any TaskRowView, actions: UnsafeRawBufferPointer, into json: inout RawJSON) throws {
+        json.raw("{\"billing_tag\":")
+        json.bool(row.billingTag)
+        json.raw(",\"create_time\":")
+        json.createTime(row.createTime)
+        json.raw(",\"db_use_type\":")
+        try json.catalogue(row.code(.use), Spellings.use)
+        json.raw(",\"description\":")
+        json.string(row.text(.description))
+        json.raw(",\"engine_type\":")
+        try json.catalogue(row.code(.engine), Spellings.engine)
+        json.raw(",\"error_msg\":")
+        json.string(row.text(.errorMessage))
+        json.raw(",\"id\":")
+        json.string(row.text(.id))
+        json.raw(",\"job_direction\":")
+        try json.catalogue(row.code(.direction), Spellings.direction)
+        json.raw(",\"name\":")
+        json.string(row.text(.name))
+        json.raw(",\"net_type\":")
+        try json.catalogue(row.code(.net), Spellings.net)
+        json.raw(",\"node_newFramework\":")
+        json.bool(row.nodeNewFramework)
+        json.raw(",\"status\":")
+        try json.catalogue(row.code(.status), Spellings.status)
+        json.raw(",\"task_type\":")
+        try json.catalogue(row.code(.taskType), Spellings.taskType)
+        json.raw(",\"job_action\":")
+        json.raw(actions)
+        json.byte(UInt8(ascii: "}"))
     }
 
-    /// The ``ActionFragments`` entry of a row.
-    static func actions(_ row: any TaskRowView) throws -> Int {
+    /// The `job_action` object of a row (``ActionFragments``).
+    static func actions(_ row: any TaskRowView) throws -> UnsafeRawBufferPointer {
         guard
             let index = ActionFragments.index(
                 status: row.code(.status),
@@ -137,15 +153,16 @@ enum JobsJSON {
                 engine: row.code(.engine),
                 charging: row.code(.charging),
                 current: row.code(.currentAction)
-            )
+            ),
+            let fragment = ActionFragments.table.bytes(index)
         else { throw StoreError.corrupt("task \(row.string(.id)): a catalogue code out of range") }
-        return index
+        return fragment
     }
 }
 
-/// Each catalogue's values as JSON strings, by code, ready to copy.
+/// Each catalogue's values as JSON strings, by code, ready to copy (at most 40 bytes each).
 enum Spellings {
-    static func quoted<T: CatalogueValue>(_ type: T.Type) -> [[UInt8]] { T.ordered.map { Array("\"\($0.rawValue)\"".utf8) } }
+    static func quoted<T: CatalogueValue>(_ type: T.Type) -> ByteTable { ByteTable(T.ordered.map { Array("\"\($0.rawValue)\"".utf8) }) }
 
     static let status = quoted(JobStatus.self)
     static let engine = quoted(EngineType.self)
@@ -155,13 +172,15 @@ enum Spellings {
     static let taskType = quoted(TaskType.self)
 }
 
-extension ByteBuffer {
+extension RawJSON {
     /// A catalogue value by code, as a JSON string; an unknown code is corrupt data.
-    mutating func writeCatalogue(_ code: Int, _ spellings: [[UInt8]]) throws {
-        guard spellings.indices.contains(code) else { throw StoreError.corrupt("catalogue code \(code) out of range") }
-        writeBytes(spellings[code])
+    mutating func catalogue(_ code: Int, _ spellings: ByteTable) throws {
+        guard let bytes = spellings.bytes(code) else { throw StoreError.corrupt("catalogue code \(code) out of range") }
+        raw(bytes)
     }
+}
 
+extension ByteBuffer {
     /// `"yyyy-MM-dd HH:mm:ss"` for milliseconds since 1970.
     mutating func writeCreateTime(_ milliseconds: Int64) {
         writeInteger(UInt8(ascii: "\""))

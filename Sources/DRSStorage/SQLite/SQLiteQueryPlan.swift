@@ -21,24 +21,43 @@ struct SQLiteQueryPlan {
         query.name == nil && query.tags.isEmpty && query.instanceIDs.isEmpty && query.instanceIP == nil
     }
 
-    /// The filtered dimensions, in the order their conditions are written.
+    /// The filtered dimensions, in the order their conditions are written (``CountDimension`` order).
     private var dimensions: [(CountDimension, CountValue)] {
         let filtered = CountRollups.filtered(query)
         return CountDimension.allCases.compactMap { dimension in filtered[dimension].map { (dimension, $0) } }
     }
 
+    /// Which dimensions are filtered, one bit each in ``CountDimension`` order: the key of the statements below.
+    private static func mask(_ dimensions: [(CountDimension, CountValue)]) -> Int {
+        dimensions.reduce(0) { $0 | 1 << CountDimension.allCases.firstIndex(of: $1.0)! }
+    }
+
+    /// The conditions on the filtered dimensions, parameters from ?3 on.
+    private static func conditions(_ mask: Int) -> String {
+        CountDimension.allCases.enumerated().filter { mask & 1 << $0.offset != 0 }.enumerated()
+            .map { " AND \($1.element.rawValue) = ?\($0 + 3)" }.joined()
+    }
+
+    /// Per mask: the sum over the count table that needs the fewest rows.
+    private static let countSQL: [String] = (0..<(1 << CountDimension.allCases.count)).map { mask in
+        let filtered = Set(CountDimension.allCases.enumerated().filter { mask & 1 << $0.offset != 0 }.map(\.element))
+        return "SELECT coalesce(sum(n), 0) FROM \(CountRollups.best(for: filtered).table) WHERE tenant = ?1 AND lane = ?2" + conditions(mask)
+    }
+
+    /// Per mask: the lane's keys with the filtered dimensions, newest first, up to a bound (the last parameter).
+    private static let dimensionSQL: [String] = (0..<(1 << CountDimension.allCases.count)).map { mask in
+        "SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2" + conditions(mask) + " AND pk <= ?\(mask.nonzeroBitCount + 3) ORDER BY pk DESC"
+    }
+
     /// The exact number of matches, from the count table that needs the fewest rows.
     func countFromRollups(_ db: SQLiteConnection) throws -> Int {
         let dimensions = self.dimensions
-        let rollup = CountRollups.best(for: Set(dimensions.map(\.0)))
-        var sql = "SELECT coalesce(sum(n), 0) FROM \(rollup.table) WHERE tenant = ?1 AND lane = ?2"
-        for (index, (dimension, _)) in dimensions.enumerated() { sql += " AND \(dimension.rawValue) = ?\(index + 3)" }
-        return try db.withStatement(sql) { statement in
-            statement.bind(1, tenant)
-            statement.bind(2, lane)
-            for (index, (_, value)) in dimensions.enumerated() { Self.bind(statement, Int32(index + 3), value) }
-            return try statement.step() ? statement.int(0) : 0
-        }
+        let statement = try db.lend(Self.countSQL[Self.mask(dimensions)])
+        defer { db.giveBack(statement) }
+        statement.bind(1, tenant)
+        statement.bind(2, lane)
+        for (index, (_, value)) in dimensions.enumerated() { Self.bind(statement, Int32(index + 3), value) }
+        return try statement.step() ? statement.int(0) : 0
     }
 
     static func bind(_ statement: SQLiteStatement, _ index: Int32, _ value: CountValue) {
@@ -79,10 +98,7 @@ struct SQLiteQueryPlan {
 
     /// The lane's tasks with the filtered dimensions (an index of `tasks` that starts with tenant and lane).
     private func dimensionKeys(_ db: SQLiteConnection, _ dimensions: [(CountDimension, CountValue)]) throws -> any KeySource {
-        var sql = "SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2"
-        for (index, (dimension, _)) in dimensions.enumerated() { sql += " AND \(dimension.rawValue) = ?\(index + 3)" }
-        sql += " AND pk <= ?\(dimensions.count + 3) ORDER BY pk DESC"
-        return try StatementKeySource(db, sql) { statement in
+        try StatementKeySource(db, Self.dimensionSQL[Self.mask(dimensions)]) { statement in
             statement.bind(1, tenant)
             statement.bind(2, lane)
             for (index, (_, value)) in dimensions.enumerated() { Self.bind(statement, Int32(index + 3), value) }
