@@ -56,8 +56,8 @@ extension Schema {
         [
             """
             CREATE TEMP TABLE migrated_keys AS SELECT pk AS old_pk,
-                (CAST(strftime('%s', create_time) AS INTEGER) * 1000) * 32768
-                    + ((row_number() OVER (PARTITION BY create_time ORDER BY id) - 1) % 32768) AS new_pk
+                ~((CAST(strftime('%s', create_time) AS INTEGER) * 1000) * 32768
+                    + ((row_number() OVER (PARTITION BY create_time ORDER BY id) - 1) % 32768)) AS new_pk
             FROM jobs
             """,
             """
@@ -79,8 +79,8 @@ extension Schema {
         [
             """
             CREATE TEMP TABLE migrated_keys AS SELECT pk AS old_pk,
-                (extract(epoch FROM create_time::timestamp)::bigint * 1000) * 32768
-                    + ((row_number() OVER (PARTITION BY create_time ORDER BY id) - 1) % 32768) AS new_pk
+                ~((extract(epoch FROM create_time::timestamp)::bigint * 1000) * 32768
+                    + ((row_number() OVER (PARTITION BY create_time ORDER BY id) - 1) % 32768)) AS new_pk
             FROM jobs
             """,
             """

@@ -1,12 +1,13 @@
 import DRSDomain
 
 /// The primary key of a stored task: its create time in milliseconds, shifted left by ``sequenceBits``, plus the low
-/// bits of a number from a database counter.
+/// bits of a number from a database counter, all bits inverted.
 ///
-/// So key order is create-time order: every index that ends in the key lists a tenant's tasks newest first when read
-/// backwards, and an intersection of two such lists is a merge. Tasks created in the same millisecond are ordered by
-/// ID in answers; readers sort such ties themselves (``WindowCollector``). Two keys collide only when two tasks share a
-/// millisecond and their counter values agree in the low bits; the writer then takes the next counter value.
+/// So ascending key order is newest-first create-time order: every index that ends in the key lists a tenant's tasks
+/// in answer order when read forwards (the direction every B-tree and FTS5 reads fastest), and an intersection of two
+/// such lists is a merge. Tasks created in the same millisecond are ordered by ID in answers; readers sort such ties
+/// themselves (``WindowCollector``). Two keys collide only when two tasks share a millisecond and their counter values
+/// agree in the low bits; the writer then takes the next counter value.
 public enum TaskKey {
     public static let sequenceBits: Int64 = 15
     static let sequenceMask: Int64 = (1 << sequenceBits) - 1
@@ -14,17 +15,12 @@ public enum TaskKey {
     public static let createTimeRange: ClosedRange<Int64> = -(1 << 48)...((1 << 48) - 1)
 
     public static func make(createTime: Int64, sequence: Int64) -> Int64 {
-        (createTime << sequenceBits) | (sequence & sequenceMask)
+        ~((createTime << sequenceBits) | (sequence & sequenceMask))
     }
 
     /// The create time (milliseconds) of the task with key `key`.
     public static func createTime(_ key: Int64) -> Int64 {
-        key >> sequenceBits
-    }
-
-    /// The largest key of a task created at `createTime`.
-    public static func last(createdAt createTime: Int64) -> Int64 {
-        (createTime << sequenceBits) | sequenceMask
+        (~key) >> sequenceBits
     }
 }
 

@@ -24,7 +24,7 @@ struct WindowCollector {
     /// Whether the page is settled: a group that starts after it has begun.
     var isComplete: Bool { groupTime != nil && groupStart >= end }
 
-    /// Adds the next key in key order (descending).
+    /// Adds the next key in key order (ascending: newest first).
     mutating func add(_ key: Int64) {
         let time = TaskKey.createTime(key)
         if time != groupTime {

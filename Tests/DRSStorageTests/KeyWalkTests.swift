@@ -9,7 +9,7 @@ import Testing
 @Suite struct KeyWalkTests {
     static func walk(_ source: any KeySource) throws -> [Int64] {
         var keys: [Int64] = []
-        try source.seek(atMost: .max)
+        try source.seek(atLeast: .min)
         while let key = source.current {
             keys.append(key)
             try source.advance()
@@ -23,9 +23,9 @@ import Testing
             let lists = (0..<Int.random(in: 1...4, using: &random)).map { _ in
                 Set((0..<Int.random(in: 0...300, using: &random)).map { _ in Int64.random(in: -50...500, using: &random) })
             }
-            let expectedAll = lists.dropFirst().reduce(lists[0]) { $0.intersection($1) }.sorted(by: >)
+            let expectedAll = lists.dropFirst().reduce(lists[0]) { $0.intersection($1) }.sorted()
             #expect(try Self.walk(IntersectionKeySource(lists.map { ArrayKeySource(Array($0)) })) == expectedAll)
-            let expectedAny = lists.reduce(Set<Int64>()) { $0.union($1) }.sorted(by: >)
+            let expectedAny = lists.reduce(Set<Int64>()) { $0.union($1) }.sorted()
             #expect(try Self.walk(UnionKeySource(lists.map { ArrayKeySource(Array($0)) })) == expectedAny)
         }
     }
@@ -40,7 +40,7 @@ import Testing
             // IDs in the opposite order of the counter, so that key order is never ID order within a millisecond.
             ids[key] = "id-\(String(format: "%03d", 999 - index))"
         }
-        return (keys.sorted(by: >), ids)
+        return (keys.sorted(), ids)
     }
 
     @Test func pagesPutTasksOfTheSameMillisecondInIDOrder() {
@@ -48,7 +48,7 @@ import Testing
         for _ in 0..<300 {
             let times = (0..<Int.random(in: 0...40, using: &random)).map { _ in Int64.random(in: 0...6, using: &random) * 1000 }
             let (keys, ids) = Self.tasks(times)
-            let expected = keys.sorted { TaskKey.createTime($0) != TaskKey.createTime($1) ? $0 > $1 : ids[$0]! < ids[$1]! }
+            let expected = keys.sorted { TaskKey.createTime($0) != TaskKey.createTime($1) ? $0 < $1 : ids[$0]! < ids[$1]! }
             let offset = Int.random(in: 0...45, using: &random)
             let limit = Int.random(in: 1...12, using: &random)
             var collector = WindowCollector(offset: offset, limit: limit)
@@ -73,7 +73,8 @@ import Testing
     @Test func keysFollowCreateTimeAcrossTheWholeRange() {
         let times: [Int64] = [TaskKey.createTimeRange.lowerBound, -1, 0, 1, 1_700_000_000_000, TaskKey.createTimeRange.upperBound]
         for (earlier, later) in zip(times, times.dropFirst()) {
-            #expect(TaskKey.make(createTime: later, sequence: 0) > TaskKey.make(createTime: earlier, sequence: (1 << 15) - 1))
+            // Newer tasks have smaller keys.
+            #expect(TaskKey.make(createTime: later, sequence: (1 << 15) - 1) < TaskKey.make(createTime: earlier, sequence: 0))
             #expect(TaskKey.createTime(TaskKey.make(createTime: later, sequence: 12345)) == later)
         }
         // Years 1 and 9999 of `yyyy-MM-dd HH:mm:ss` fit.

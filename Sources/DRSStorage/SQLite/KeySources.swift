@@ -1,23 +1,23 @@
 import DRSSQLite
 
-/// Keys of one list of tasks, walked newest first (descending). Sources only ever move forward: each seek target is at
-/// most the previous one.
+/// Keys of one list of tasks, walked in ascending key order (newest first, ``TaskKey``). Sources only ever move
+/// forward: each seek target is at least the previous one.
 protocol KeySource: AnyObject {
     /// The key the source is at; nil before the first seek and after the end.
     var current: Int64? { get }
-    /// Moves to the largest key that is at most `target` (staying put when already there).
-    func seek(atMost target: Int64) throws
+    /// Moves to the smallest key that is at least `target` (staying put when already there).
+    func seek(atLeast target: Int64) throws
 }
 
 extension KeySource {
     /// Moves past the current key.
     func advance() throws {
-        guard let current else { return }
-        try seek(atMost: current - 1)
+        guard let current, current < .max else { return try seek(atLeast: .max) }
+        try seek(atLeast: current + 1)
     }
 }
 
-/// A list read from an index: `SELECT pk … AND pk <= ?N ORDER BY pk DESC`, with the bound as its last parameter.
+/// A list read from an index: `SELECT pk … AND pk >= ?N ORDER BY pk`, with the bound as its last parameter.
 ///
 /// A seek first steps forward a few rows (cheap: the next key is often close), and only then starts the statement
 /// again at the target (a B-tree descent). Equal keys in a row (a task whose source and target instance match) count
@@ -45,14 +45,14 @@ final class StatementKeySource: KeySource {
         connection.giveBack(statement)
     }
 
-    func seek(atMost target: Int64) throws {
+    func seek(atLeast target: Int64) throws {
         guard !exhausted else { return }
         if started, let current {
-            if current <= target { return }
+            if current >= target { return }
             for _ in 0..<4 {
                 try stepOnce()
                 guard let now = self.current else { return }
-                if now <= target { return }
+                if now >= target { return }
             }
         }
         statement.reset()
@@ -78,26 +78,26 @@ final class StatementKeySource: KeySource {
     }
 }
 
-/// Keys known in advance (tasks named by ID), sorted descending.
+/// Keys known in advance (tasks named by ID).
 final class ArrayKeySource: KeySource {
     private let keys: [Int64]
     private var index = 0
     private var started = false
 
     init(_ keys: [Int64]) {
-        self.keys = Array(Set(keys)).sorted(by: >)
+        self.keys = Array(Set(keys)).sorted()
     }
 
     var current: Int64? { started && index < keys.count ? keys[index] : nil }
 
-    func seek(atMost target: Int64) throws {
+    func seek(atLeast target: Int64) throws {
         started = true
-        // Binary search for the first key <= target at or after `index`.
+        // Binary search for the first key >= target at or after `index`.
         var low = index
         var high = keys.count
         while low < high {
             let middle = (low + high) / 2
-            if keys[middle] <= target { high = middle } else { low = middle + 1 }
+            if keys[middle] >= target { high = middle } else { low = middle + 1 }
         }
         index = low
     }
@@ -112,11 +112,11 @@ final class UnionKeySource: KeySource {
         self.sources = sources
     }
 
-    func seek(atMost target: Int64) throws {
+    func seek(atLeast target: Int64) throws {
         var best: Int64?
         for source in sources {
-            try source.seek(atMost: target)
-            if let key = source.current, key > best ?? .min { best = key }
+            try source.seek(atLeast: target)
+            if let key = source.current, key < best ?? .max { best = key }
         }
         current = best
     }
@@ -133,17 +133,17 @@ final class IntersectionKeySource: KeySource {
         self.sources = sources
     }
 
-    func seek(atMost start: Int64) throws {
+    func seek(atLeast start: Int64) throws {
         var target = start
         while true {
             var agreed = true
             for source in sources {
-                try source.seek(atMost: target)
+                try source.seek(atLeast: target)
                 guard let key = source.current else {
                     current = nil
                     return
                 }
-                if key < target {
+                if key > target {
                     target = key
                     agreed = false
                     break
@@ -168,10 +168,10 @@ final class FilteredKeySource: KeySource {
         self.predicate = predicate
     }
 
-    func seek(atMost target: Int64) throws {
-        try base.seek(atMost: target)
+    func seek(atLeast target: Int64) throws {
+        try base.seek(atLeast: target)
         while let key = base.current, try !predicate(key) {
-            try base.seek(atMost: key - 1)
+            try base.advance()
         }
         current = base.current
     }

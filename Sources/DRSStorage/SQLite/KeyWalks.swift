@@ -22,7 +22,7 @@ final class PageWalk: @unchecked Sendable {
     func run(budget: Int = .max) throws -> Bool {
         if !started {
             started = true
-            try source.seek(atMost: .max)
+            try source.seek(atLeast: .min)
         }
         var remaining = budget
         while let key = source.current {
@@ -88,7 +88,7 @@ final class OrderedKeys {
     private func start() throws {
         guard !started else { return }
         started = true
-        try source.seek(atMost: .max)
+        try source.seek(atLeast: .min)
     }
 }
 

@@ -44,9 +44,9 @@ struct SQLiteQueryPlan {
         return "SELECT coalesce(sum(n), 0) FROM \(CountRollups.best(for: filtered).table) WHERE tenant = ?1 AND lane = ?2" + conditions(mask)
     }
 
-    /// Per mask: the lane's keys with the filtered dimensions, newest first, up to a bound (the last parameter).
+    /// Per mask: the lane's keys with the filtered dimensions, newest first, from a bound (the last parameter) on.
     private static let dimensionSQL: [String] = (0..<(1 << CountDimension.allCases.count)).map { mask in
-        "SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2" + conditions(mask) + " AND pk <= ?\(mask.nonzeroBitCount + 3) ORDER BY pk DESC"
+        "SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2" + conditions(mask) + " AND pk >= ?\(mask.nonzeroBitCount + 3) ORDER BY pk"
     }
 
     /// The exact number of matches, from the count table that needs the fewest rows.
@@ -108,7 +108,7 @@ struct SQLiteQueryPlan {
     /// The lane's tasks with a tag or an instance.
     private func membershipKeys(_ db: SQLiteConnection, _ table: String, _ condition: String, _ values: [String]) throws -> any KeySource {
         let bound = values.count + 3
-        let sql = "SELECT pk FROM \(table) WHERE tenant = ?1 AND lane = ?2 AND \(condition) AND pk <= ?\(bound) ORDER BY pk DESC"
+        let sql = "SELECT pk FROM \(table) WHERE tenant = ?1 AND lane = ?2 AND \(condition) AND pk >= ?\(bound) ORDER BY pk"
         return try StatementKeySource(db, sql) { statement in
             statement.bind(1, tenant)
             statement.bind(2, lane)
@@ -151,7 +151,7 @@ struct SQLiteQueryPlan {
                 .replacingOccurrences(of: "\"", with: "\"\"") + "\""
             // Three characters or more: consecutive trigrams, an exact substring match. Fewer: a token prefix.
             let match = folded.unicodeScalars.count >= 3 ? phrase : phrase + " *"
-            byName = try StatementKeySource(db, "SELECT rowid FROM task_names WHERE task_names MATCH ?1 AND rowid <= ?2 ORDER BY rowid DESC") {
+            byName = try StatementKeySource(db, "SELECT rowid FROM task_names WHERE task_names MATCH ?1 AND rowid >= ?2 ORDER BY rowid") {
                 $0.bind(1, match)
             }
         }

@@ -79,7 +79,7 @@ extension SQLiteStore {
             guard let tenant = try tenant(project, db) else { return }
             // Every lane (scenario, deleted or not), merged in key order.
             let lanes: [any KeySource] = try (0..<(DBUseType.ordered.count * 2)).map { lane in
-                try StatementKeySource(db, "SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2 AND pk <= ?3 ORDER BY pk DESC") {
+                try StatementKeySource(db, "SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2 AND pk >= ?3 ORDER BY pk") {
                     $0.bind(1, tenant)
                     $0.bind(2, lane)
                 }
