@@ -34,7 +34,7 @@ enum JobsJSON {
         var first = first
         var wrote = false
         // What the open task still needs after its children: its node_newFramework and job_action.
-        var openTail: (nodeNewFramework: Bool, actions: UnsafeRawBufferPointer)?
+        var openTail: TaskTail?
         var childrenOpen = false
         func closeTask(into buffer: inout ByteBuffer) {
             guard let tail = openTail else { return }
@@ -60,7 +60,7 @@ enum JobsJSON {
                     if separator { json.byte(UInt8(ascii: ",")) }
                     try writeLeadingFields(rows, into: &json)
                 }
-                openTail = (rows.nodeNewFramework, try actions(rows))
+                openTail = TaskTail(nodeNewFramework: rows.nodeNewFramework, actions: try actions(rows))
             case .child:
                 let opening = !childrenOpen
                 childrenOpen = true
@@ -73,6 +73,12 @@ enum JobsJSON {
         }
         closeTask(into: &buffer)
         return wrote
+    }
+
+    /// The keys of a task written after its children.
+    struct TaskTail {
+        var nodeNewFramework: Bool
+        var actions: UnsafeRawBufferPointer
     }
 
     /// The most bytes the text columns of a row take as JSON strings.

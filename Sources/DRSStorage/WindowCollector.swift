@@ -12,8 +12,14 @@ struct WindowCollector {
     private var groupTime: Int64?
     private var groupStart = 0
     private var groupKeys: [Int64] = []
-    /// The groups that overlap the page: where each starts, and its keys in key order.
-    private(set) var groups: [(start: Int, keys: [Int64])] = []
+    /// Tasks created in one millisecond that overlap the page: where they start, and their keys in key order.
+    struct Group {
+        var start: Int
+        var keys: [Int64]
+    }
+
+    /// The groups that overlap the page.
+    private(set) var groups: [Group] = []
 
     init(offset: Int, limit: Int) {
         self.offset = offset
@@ -45,7 +51,7 @@ struct WindowCollector {
 
     private mutating func closeGroup() {
         guard groupTime != nil, groupStart < end, position > offset else { return }
-        groups.append((groupStart, groupKeys))
+        groups.append(Group(start: groupStart, keys: groupKeys))
     }
 
     /// The page's keys in answer order. `ids` gives the IDs of keys that share a millisecond.

@@ -102,9 +102,12 @@ final class StreamWalk: @unchecked Sendable {
         self.keys = keys
         self.rows = nil
         self.rows = try SQLiteRowCursor(connection) { [unowned self] in
-            guard self.remainingInBatch > 0 else { return nil }
-            self.remainingInBatch -= 1
-            return try self.keys.next()
+            var keys: [Int64] = []
+            while keys.count < 100, self.remainingInBatch > 0, let key = try self.keys.next() {
+                keys.append(key)
+                self.remainingInBatch -= 1
+            }
+            return keys
         }
     }
 

@@ -21,15 +21,21 @@ struct SQLiteQueryPlan {
         query.name == nil && query.tags.isEmpty && query.instanceIDs.isEmpty && query.instanceIP == nil
     }
 
+    /// A filtered dimension and its value.
+    struct Filter {
+        var dimension: CountDimension
+        var value: CountValue
+    }
+
     /// The filtered dimensions, in the order their conditions are written (``CountDimension`` order).
-    private var dimensions: [(CountDimension, CountValue)] {
+    private var dimensions: [Filter] {
         let filtered = CountRollups.filtered(query)
-        return CountDimension.allCases.compactMap { dimension in filtered[dimension].map { (dimension, $0) } }
+        return CountDimension.allCases.compactMap { dimension in filtered[dimension].map { Filter(dimension: dimension, value: $0) } }
     }
 
     /// Which dimensions are filtered, one bit each in ``CountDimension`` order: the key of the statements below.
-    private static func mask(_ dimensions: [(CountDimension, CountValue)]) -> Int {
-        dimensions.reduce(0) { $0 | 1 << CountDimension.allCases.firstIndex(of: $1.0)! }
+    private static func mask(_ dimensions: [Filter]) -> Int {
+        dimensions.reduce(0) { $0 | 1 << CountDimension.allCases.firstIndex(of: $1.dimension)! }
     }
 
     /// The conditions on the filtered dimensions, parameters from ?3 on.
@@ -56,7 +62,7 @@ struct SQLiteQueryPlan {
         defer { db.giveBack(statement) }
         statement.bind(1, tenant)
         statement.bind(2, lane)
-        for (index, (_, value)) in dimensions.enumerated() { Self.bind(statement, Int32(index + 3), value) }
+        for (index, filter) in dimensions.enumerated() { Self.bind(statement, Int32(index + 3), filter.value) }
         return try statement.step() ? statement.int(0) : 0
     }
 
@@ -97,11 +103,11 @@ struct SQLiteQueryPlan {
     }
 
     /// The lane's tasks with the filtered dimensions (an index of `tasks` that starts with tenant and lane).
-    private func dimensionKeys(_ db: SQLiteConnection, _ dimensions: [(CountDimension, CountValue)]) throws -> any KeySource {
+    private func dimensionKeys(_ db: SQLiteConnection, _ dimensions: [Filter]) throws -> any KeySource {
         try StatementKeySource(db, Self.dimensionSQL[Self.mask(dimensions)]) { statement in
             statement.bind(1, tenant)
             statement.bind(2, lane)
-            for (index, (_, value)) in dimensions.enumerated() { Self.bind(statement, Int32(index + 3), value) }
+            for (index, filter) in dimensions.enumerated() { Self.bind(statement, Int32(index + 3), filter.value) }
         }
     }
 
@@ -116,23 +122,30 @@ struct SQLiteQueryPlan {
         }
     }
 
-    /// The keys of the lane's top-level tasks with these IDs.
+    /// The keys of the lane's top-level tasks with these IDs: one statement per batch of IDs (its SQL, one per batch
+    /// size, is cached like any other).
     private func keys(ofIDs ids: [String], _ db: SQLiteConnection) throws -> [Int64] {
-        try db.withStatement("SELECT pk FROM tasks WHERE id = ?1 AND tenant = ?2 AND lane = ?3") { statement in
-            var keys: [Int64] = []
-            for id in ids {
-                statement.reset()
-                statement.bind(1, id)
-                statement.bind(2, tenant)
-                statement.bind(3, lane)
-                if try statement.step() { keys.append(statement.int64(0)) }
-            }
-            return keys
+        var keys: [Int64] = []
+        var start = 0
+        while start < ids.count {
+            let batch = ids[start..<min(start + Self.idBatch, ids.count)]
+            start += batch.count
+            let marks = (3..<(3 + batch.count)).map { "?\($0)" }.joined(separator: ", ")
+            let statement = try db.lend("SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2 AND id IN (\(marks))")
+            defer { db.giveBack(statement) }
+            statement.bind(1, tenant)
+            statement.bind(2, lane)
+            for (index, id) in batch.enumerated() { statement.bind(Int32(index + 3), id) }
+            while try statement.step() { keys.append(statement.int64(0)) }
         }
+        return keys
     }
 
+    /// IDs per lookup statement: the most a `name` filter holds.
+    static let idBatch = 100
+
     /// Tasks whose name contains `text` (case-insensitively), or whose ID is `text`.
-    private func nameKeys(_ text: String, _ db: SQLiteConnection, dimensions: [(CountDimension, CountValue)]) throws -> any KeySource {
+    private func nameKeys(_ text: String, _ db: SQLiteConnection, dimensions: [Filter]) throws -> any KeySource {
         let folded = JobQuery.fold(text)
         let byID = ArrayKeySource(try keys(ofIDs: [text], db))
         let byName: any KeySource

@@ -36,33 +36,35 @@ enum SQLiteTaskColumns {
 }
 
 /// Rows of tasks by key, each followed by its subtasks, read straight from SQLite's buffers.
+///
+/// Keys that come in key order are read with one `pk IN (…)` statement per batch, which SQLite walks in key order;
+/// others (tasks of one millisecond put in ID order) one statement per task.
 final class SQLiteRowCursor: TaskRowCursor, SQLiteTaskRow {
     private let connection: SQLiteConnection
-    private let taskStatement: SQLiteStatement
     private let childStatement: SQLiteStatement
-    /// The next key to read, or nil at the end (of the answer or of a batch).
-    private let nextKey: () throws -> Int64?
+    /// The next batch of keys to read, in answer order; empty at the end (of the answer or of a streamed batch).
+    private let nextKeys: () throws -> [Int64]
+    private var batch: SQLiteStatement?
     private(set) var row: SQLiteStatement
     private var inChildren = false
 
-    init(_ connection: SQLiteConnection, nextKey: @escaping () throws -> Int64?) throws {
+    init(_ connection: SQLiteConnection, nextKeys: @escaping () throws -> [Int64]) throws {
         self.connection = connection
-        self.taskStatement = try connection.lend("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE pk = ?1")
         self.childStatement = try connection.lend(
             "SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE parent_pk = ?1 ORDER BY created_ms, id"
         )
-        self.nextKey = nextKey
-        self.row = taskStatement
+        self.nextKeys = nextKeys
+        self.row = childStatement
     }
 
     /// Rows of the tasks with these keys, in this order.
     convenience init(_ connection: SQLiteConnection, keys: [Int64]) throws {
-        var iterator = keys.makeIterator()
-        try self.init(connection) { iterator.next() }
+        var pending = keys.isEmpty ? [] : [keys]
+        try self.init(connection) { pending.popLast() ?? [] }
     }
 
     deinit {
-        connection.giveBack(taskStatement)
+        if let batch { connection.giveBack(batch) }
         connection.giveBack(childStatement)
     }
 
@@ -74,22 +76,53 @@ final class SQLiteRowCursor: TaskRowCursor, SQLiteTaskRow {
             }
             inChildren = false
         }
-        while let key = try nextKey() {
-            taskStatement.reset()
-            taskStatement.bind(1, key)
-            // A key from an index always has its row within the same read transaction.
-            guard try taskStatement.step() else { throw StoreError.corrupt("no task with key \(key)") }
-            row = taskStatement
-            if taskStatement.int(SQLiteTaskColumns.childCount) > 0 {
-                childStatement.reset()
-                childStatement.bind(1, key)
-                inChildren = true
+        while true {
+            if let batch, try batch.step() {
+                row = batch
+                if batch.int(SQLiteTaskColumns.childCount) > 0 {
+                    childStatement.reset()
+                    childStatement.bind(1, batch.int64(SQLiteTaskColumns.key))
+                    inChildren = true
+                }
+                return .task
             }
-            return .task
+            guard try startBatch() else { return nil }
         }
-        return nil
     }
 
+    /// Starts the statement of the next keys; false at the end.
+    private func startBatch() throws -> Bool {
+        if let batch {
+            connection.giveBack(batch)
+            self.batch = nil
+        }
+        var keys = pending.isEmpty ? try nextKeys() : pending
+        pending = []
+        guard !keys.isEmpty else { return false }
+        // One statement reads keys in key order: the longest run of them (a millisecond's tasks put in ID order end a
+        // run), at most 100.
+        var end = 1
+        while end < min(keys.count, 100), keys[end - 1] < keys[end] { end += 1 }
+        if end < keys.count {
+            pending = Array(keys[end...])
+            keys = Array(keys[..<end])
+        }
+        let size = Self.batchSize(keys.count)
+        let statement = try connection.lend(Self.sql(size))
+        for index in 0..<size { statement.bind(Int32(index + 1), keys[min(index, keys.count - 1)]) }
+        batch = statement
+        return true
+    }
+
+    /// Keys not read yet of the last batch.
+    private var pending: [Int64] = []
+
+    /// Statement sizes: exact up to 10, then multiples of 10 (extra places repeat the last key, which IN ignores).
+    static func batchSize(_ count: Int) -> Int { count <= 10 ? count : (count + 9) / 10 * 10 }
+
+    static func sql(_ size: Int) -> String {
+        "SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE pk IN (\((1...size).map { "?\($0)" }.joined(separator: ", "))) ORDER BY pk"
+    }
 }
 
 /// A task row held by a statement positioned on it (columns in ``SQLiteTaskColumns/list`` order).
