@@ -110,6 +110,8 @@ public struct APIError: Error, Equatable, Sendable {
 extension String {
     /// The string without surrounding white space and newlines.
     public var trimmed: String {
+        // Nearly always nothing to trim: visible ASCII at both ends.
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) { return self }
         var scalars = Substring(self).unicodeScalars
         while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }

@@ -72,6 +72,7 @@ extension Schema {
             SELECT t.pk, t.tenant || '.' || t.lane || '|' || j.name_folded
             FROM jobs j JOIN migrated_keys k ON k.old_pk = j.pk JOIN tasks t ON t.pk = k.new_pk WHERE t.lane IS NOT NULL
             """,
+            "INSERT INTO task_ids (id, tenant, lane, pk) SELECT id, tenant, lane, pk FROM tasks",
             "UPDATE counters SET value = (SELECT count(*) FROM jobs) WHERE name = 'task_key'",
         ] + copyMemberships + copyCounts + dropOld(.sqlite)
 

@@ -75,7 +75,7 @@ enum Schema {
                 node_new_framework {CODE} NOT NULL,
                 child_count {CODE} NOT NULL,
                 created_ms {INT} NOT NULL,
-                id {TEXT} NOT NULL UNIQUE,
+                id {TEXT} NOT NULL,
                 name TEXT NOT NULL,
                 description TEXT NOT NULL,
                 error_msg TEXT
@@ -140,6 +140,8 @@ enum Schema {
             """,
         ],
         sqlite: [
+            // Task IDs, unique across all tenants, with what a lookup by ID needs (so it reads nothing else).
+            "CREATE TABLE task_ids (id TEXT PRIMARY KEY, tenant INTEGER NOT NULL, lane INTEGER, pk INTEGER NOT NULL) WITHOUT ROWID",
             // The key counter (TaskKey): its low bits make keys of tasks created in the same millisecond distinct.
             "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
             "INSERT INTO counters (name, value) VALUES ('task_key', 0)",
@@ -158,10 +160,11 @@ enum Schema {
             "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('tasks', 'tasks_engine', '2000000 20000 5000 1000 1 1 1 1')",
             "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('tasks', 'tasks_eps', '2000000 20000 5000 1000 1 1 1 1')",
             "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('tasks', 'tasks_children', '2000000 5 2 1')",
-            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('tasks', 'sqlite_autoindex_tasks_1', '2000000 1')",
+            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('task_ids', 'task_ids', '2000000 1')",
         ],
         postgres: [
             "CREATE SEQUENCE task_key_seq",
+            "CREATE UNIQUE INDEX tasks_id ON tasks (id)",
             "ALTER TABLE tasks ADD COLUMN name_folded TEXT COLLATE \"C\" NOT NULL DEFAULT ''",
             "ALTER TABLE tasks ADD COLUMN grams TEXT[]",
             // Lists in answer order (create time descending, then ID), with the other dimensions at hand for filtering.

@@ -130,8 +130,7 @@ struct SQLiteQueryPlan {
         while start < ids.count {
             let batch = ids[start..<min(start + Self.idBatch, ids.count)]
             start += batch.count
-            let marks = (3..<(3 + batch.count)).map { "?\($0)" }.joined(separator: ", ")
-            let statement = try db.lend("SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2 AND id IN (\(marks))")
+            let statement = try db.lend(Self.idSQL[batch.count])
             defer { db.giveBack(statement) }
             statement.bind(1, tenant)
             statement.bind(2, lane)
@@ -143,6 +142,11 @@ struct SQLiteQueryPlan {
 
     /// IDs per lookup statement: the most a `name` filter holds.
     static let idBatch = 100
+
+    /// Per number of IDs: the lane's tasks with those IDs (index-only: `task_ids` holds tenant, lane and key).
+    private static let idSQL: [String] = (0...idBatch).map { count in
+        "SELECT pk FROM task_ids WHERE tenant = ?1 AND lane = ?2 AND id IN (\((3..<(3 + count)).map { "?\($0)" }.joined(separator: ", ")))"
+    }
 
     /// Tasks whose name contains `text` (case-insensitively), or whose ID is `text`.
     private func nameKeys(_ text: String, _ db: SQLiteConnection, dimensions: [Filter]) throws -> any KeySource {

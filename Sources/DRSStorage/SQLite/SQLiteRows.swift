@@ -120,8 +120,10 @@ final class SQLiteRowCursor: TaskRowCursor, SQLiteTaskRow {
     /// Statement sizes: exact up to 10, then multiples of 10 (extra places repeat the last key, which IN ignores).
     static func batchSize(_ count: Int) -> Int { count <= 10 ? count : (count + 9) / 10 * 10 }
 
-    static func sql(_ size: Int) -> String {
-        "SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE pk IN (\((1...size).map { "?\($0)" }.joined(separator: ", "))) ORDER BY pk"
+    static func sql(_ size: Int) -> String { sqlBySize[size] }
+
+    private static let sqlBySize: [String] = (0...100).map { size in
+        "SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE pk IN (\((1...max(size, 1)).map { "?\($0)" }.joined(separator: ", "))) ORDER BY pk"
     }
 }
 
@@ -140,7 +142,8 @@ extension SQLiteTaskRow {
     var hasErrorMessage: Bool { !row.isNull(SQLiteTaskColumns.column(.errorMessage)) }
     func code(_ column: TaskCode) -> Int {
         let index = SQLiteTaskColumns.column(column)
-        return row.isNull(index) ? -1 : row.int(index)
+        // Only current_action may be NULL.
+        return column == .currentAction && row.isNull(index) ? -1 : row.int(index)
     }
     var billingTag: Bool { row.int(8) != 0 }
     var nodeNewFramework: Bool { row.int(12) != 0 }

@@ -38,18 +38,18 @@ extension SQLiteStore {
     /// Removes the project's tasks and subtasks whose IDs the import carries (with their children); refuses, before
     /// changing anything, an ID of another project.
     static func replaceExisting(_ records: [JobRecord], writer: SQLiteTaskWriter) throws {
-        var existing: [(key: Int64, parentKey: Int64?, id: String)] = []
+        var existing: [String] = []
         for (index, record) in records.enumerated() {
             let ids = [(record.id, "jobs[\(index)].id")] + record.children.enumerated().map { ($1.id, "jobs[\(index)].children[\($0)].id") }
             for (id, path) in ids {
                 guard let owner = try writer.owner(ofID: id) else { continue }
-                guard owner.tenant == writer.tenant else { throw StoreError.idInOtherProject(path: path, id: id) }
-                existing.append((owner.key, owner.parentKey, id))
+                guard owner == writer.tenant else { throw StoreError.idInOtherProject(path: path, id: id) }
+                existing.append(id)
             }
         }
-        for task in existing {
+        for id in existing {
             // A parent removed earlier took this one with it.
-            guard let stored = try writer.findTask(id: task.id) else { continue }
+            guard let stored = try writer.findTask(id: id) else { continue }
             try writer.removeTask(stored)
         }
     }

@@ -26,19 +26,20 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     // MARK: Reading under the write lock
 
     func findTask(id: String) throws -> StoredTask? {
-        try db.withStatement("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE id = ?1 AND tenant = ?2") { statement in
+        try db.withStatement(
+            "SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE pk = (SELECT pk FROM task_ids WHERE id = ?1 AND tenant = ?2)"
+        ) { statement in
             statement.bind(1, id)
             statement.bind(2, tenant)
             return try statement.step() ? try stored(statement) : nil
         }
     }
 
-    /// The tenant that holds a task (or subtask) with this ID, its key and its parent's key, or nil.
-    func owner(ofID id: String) throws -> (tenant: Int64, key: Int64, parentKey: Int64?)? {
-        try db.withStatement("SELECT tenant, pk, parent_pk FROM tasks WHERE id = ?1") { statement in
+    /// The tenant that holds a task (or subtask) with this ID, or nil.
+    func owner(ofID id: String) throws -> Int64? {
+        try db.withStatement("SELECT tenant FROM task_ids WHERE id = ?1") { statement in
             statement.bind(1, id)
-            guard try statement.step() else { return nil }
-            return (statement.int64(0), statement.int64(1), statement.optionalInt64(2))
+            return try statement.step() ? statement.int64(0) : nil
         }
     }
 
@@ -93,8 +94,11 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
             try statement.run()
         }
         if lane != oldLane {
-            for table in ["task_tags", "task_instances"] {
-                try db.withStatement("UPDATE \(table) SET lane = ?2 WHERE pk = ?1") {
+            for sql in [
+                "UPDATE task_tags SET lane = ?2 WHERE pk = ?1", "UPDATE task_instances SET lane = ?2 WHERE pk = ?1",
+                "UPDATE task_ids SET lane = ?2 WHERE id = (SELECT id FROM tasks WHERE pk = ?1)",
+            ] {
+                try db.withStatement(sql) {
                     $0.bind(1, task.key)
                     $0.bind(2, lane.map(Int64.init))
                     try $0.run()
@@ -187,12 +191,28 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
                 statement.bind(1, key)
                 do {
                     try statement.run()
+                    try registerID(record.id, key: key, lane: lane)
                     return key
                 } catch let error as SQLiteError where error.isPrimaryKeyViolation {
                     statement.reset()  // that key is taken: try the next counter value
                 }
             }
             throw StoreError.unsupported("too many tasks created in the same millisecond as task \(record.id)")
+        }
+    }
+
+    /// Enters a task's ID in `task_ids`, whose primary key keeps IDs unique across all tenants.
+    private func registerID(_ id: String, key: Int64, lane: Int?) throws {
+        try db.withStatement("INSERT INTO task_ids (id, tenant, lane, pk) VALUES (?1, ?2, ?3, ?4)") {
+            $0.bind(1, id)
+            $0.bind(2, tenant)
+            $0.bind(3, lane.map(Int64.init))
+            $0.bind(4, key)
+            do {
+                try $0.run()
+            } catch let error as SQLiteError where error.isUniqueViolation {
+                throw StoreError.unsupported("task ID \(id) exists")
+            }
         }
     }
 
@@ -278,6 +298,10 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
 
     private func removeRow(_ key: Int64) throws {
         try removeDetails(key: key)
+        try db.withStatement("DELETE FROM task_ids WHERE id = (SELECT id FROM tasks WHERE pk = ?1)") {
+            $0.bind(1, key)
+            try $0.run()
+        }
         try db.withStatement("DELETE FROM tasks WHERE pk = ?1") {
             $0.bind(1, key)
             try $0.run()
