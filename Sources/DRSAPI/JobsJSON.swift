@@ -56,18 +56,20 @@ enum JobsJSON {
                 let separator = !first
                 first = false
                 wrote = true
-                try buffer.writeRawJSON(atMost: 320 + textBound(rows)) { json in
+                let texts = RowTexts(rows)
+                try buffer.writeRawJSON(atMost: 320 + texts.bound) { json in
                     if separator { json.byte(UInt8(ascii: ",")) }
-                    try writeLeadingFields(rows, into: &json)
+                    try writeLeadingFields(rows, texts, into: &json)
                 }
                 openTail = TaskTail(nodeNewFramework: rows.nodeNewFramework, actions: try actions(rows))
             case .child:
                 let opening = !childrenOpen
                 childrenOpen = true
                 let actions = try actions(rows)
-                try buffer.writeRawJSON(atMost: 480 + textBound(rows) + actions.count) { json in
+                let texts = RowTexts(rows)
+                try buffer.writeRawJSON(atMost: 480 + texts.bound + actions.count) { json in
                     if opening { json.raw(",\"children\":[") } else { json.byte(UInt8(ascii: ",")) }
-                    try writeChild(rows, actions: actions, into: &json)
+                    try writeChild(rows, texts, actions: actions, into: &json)
                 }
             }
         }
@@ -81,27 +83,39 @@ enum JobsJSON {
         var actions: UnsafeRawBufferPointer
     }
 
-    /// The most bytes the text columns of a row take as JSON strings.
-    static func textBound(_ row: any TaskRowView) -> Int {
-        RawJSON.stringBound(row.text(.id).count) + RawJSON.stringBound(row.text(.name).count)
-            + RawJSON.stringBound(row.text(.description).count) + RawJSON.stringBound(row.text(.errorMessage).count)
+    /// The text columns of a row, read once.
+    struct RowTexts {
+        var id, name, description, errorMessage: UnsafeRawBufferPointer
+
+        init(_ row: any TaskRowView) {
+            id = row.text(.id)
+            name = row.text(.name)
+            description = row.text(.description)
+            errorMessage = row.text(.errorMessage)
+        }
+
+        /// The most bytes they take as JSON strings.
+        var bound: Int {
+            RawJSON.stringBound(id.count) + RawJSON.stringBound(name.count) + RawJSON.stringBound(description.count)
+                + RawJSON.stringBound(errorMessage.count)
+        }
     }
 
     /// `{"id"` through `"task_type"` of `JobInfo`, in that order; `error_msg` only when the task has one.
-    static func writeLeadingFields(_ row: any TaskRowView, into json: inout RawJSON) throws {
+    static func writeLeadingFields(_ row: any TaskRowView, _ texts: RowTexts, into json: inout RawJSON) throws {
         json.raw("{\"id\":")
-        json.string(row.text(.id))
+        json.string(texts.id)
         json.raw(",\"name\":")
-        json.string(row.text(.name))
+        json.string(texts.name)
         json.raw(",\"status\":")
         try json.catalogue(row.code(.status), Spellings.status)
         json.raw(",\"description\":")
-        json.string(row.text(.description))
+        json.string(texts.description)
         json.raw(",\"create_time\":")
         json.createTime(row.createTime)
         if row.hasErrorMessage {
             json.raw(",\"error_msg\":")
-            json.string(row.text(.errorMessage))
+            json.string(texts.errorMessage)
         }
         json.raw(",\"engine_type\":")
         try json.catalogue(row.code(.engine), Spellings.engine)
@@ -118,7 +132,7 @@ enum JobsJSON {
     }
 
     /// `ChildrenJobInfo`, keys in the SDK model's order; every key is present (`error_msg` is `""` when none).
-    static func writeChild(_ row: any TaskRowView, actions: UnsafeRawBufferPointer, into json: inout RawJSON) throws {
+    static func writeChild(_ row: any TaskRowView, _ texts: RowTexts, actions: UnsafeRawBufferPointer, into json: inout RawJSON) throws {
         json.raw("{\"billing_tag\":")
         json.bool(row.billingTag)
         json.raw(",\"create_time\":")
@@ -126,17 +140,17 @@ enum JobsJSON {
         json.raw(",\"db_use_type\":")
         try json.catalogue(row.code(.use), Spellings.use)
         json.raw(",\"description\":")
-        json.string(row.text(.description))
+        json.string(texts.description)
         json.raw(",\"engine_type\":")
         try json.catalogue(row.code(.engine), Spellings.engine)
         json.raw(",\"error_msg\":")
-        json.string(row.text(.errorMessage))
+        json.string(texts.errorMessage)
         json.raw(",\"id\":")
-        json.string(row.text(.id))
+        json.string(texts.id)
         json.raw(",\"job_direction\":")
         try json.catalogue(row.code(.direction), Spellings.direction)
         json.raw(",\"name\":")
-        json.string(row.text(.name))
+        json.string(texts.name)
         json.raw(",\"net_type\":")
         try json.catalogue(row.code(.net), Spellings.net)
         json.raw(",\"node_newFramework\":")

@@ -74,7 +74,9 @@ struct RawJSON {
         while index + 8 <= bytes.count {
             let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
             // Bytes below 0x20 (with their high bit clear), or equal to 0x22 or 0x5C.
-            if ((word &- 0x2020_2020_2020_2020) & ~word & highs) | zeroByte(word ^ 0x2222_2222_2222_2222) | zeroByte(word ^ 0x5C5C_5C5C_5C5C_5C5C) != 0 {
+            if ((word &- 0x2020_2020_2020_2020) & ~word & highs) | zeroByte(word ^ 0x2222_2222_2222_2222) | zeroByte(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+                != 0
+            {
                 return true
             }
             index += 8
@@ -89,9 +91,30 @@ struct RawJSON {
 
     /// `"yyyy-MM-dd HH:mm:ss"` (21 bytes).
     mutating func createTime(_ milliseconds: Int64) {
+        let time = Timestamp.Fields(milliseconds: milliseconds)
         byte(UInt8(ascii: "\""))
-        Timestamp.withText(milliseconds: milliseconds) { raw($0) }
+        digits(time.year, 4)
+        byte(UInt8(ascii: "-"))
+        digits(time.month, 2)
+        byte(UInt8(ascii: "-"))
+        digits(time.day, 2)
+        byte(UInt8(ascii: " "))
+        digits(time.hour, 2)
+        byte(UInt8(ascii: ":"))
+        digits(time.minute, 2)
+        byte(UInt8(ascii: ":"))
+        digits(time.second, 2)
         byte(UInt8(ascii: "\""))
+    }
+
+    /// `value` in exactly `width` decimal digits.
+    @inline(__always) private mutating func digits(_ value: Int, _ width: Int) {
+        var value = value
+        for index in stride(from: width - 1, through: 0, by: -1) {
+            cursor.storeBytes(of: UInt8(ascii: "0") + UInt8(value % 10), toByteOffset: index, as: UInt8.self)
+            value /= 10
+        }
+        cursor += width
     }
 }
 

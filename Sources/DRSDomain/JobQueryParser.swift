@@ -102,8 +102,9 @@ public enum JobQueryParser {
         let value = raw.trimmed
         guard !value.isEmpty else { return nil }
         guard value.utf8.contains(UInt8(ascii: ",")) else { return .text(value) }
-        var seen = Set<String>()
+        var seen = Set<String>(minimumCapacity: 128)
         var ids: [String] = []
+        ids.reserveCapacity(101)
         // Split on the comma's UTF-8 byte (it never occurs inside another character's bytes): grapheme-aware splitting
         // of a 100-ID value cost more than answering the query.
         var utf8 = value

@@ -26,6 +26,24 @@ public enum Timestamp {
         return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
     }
 
+    /// The calendar fields of a time (UTC), the year clamped to 0...9999.
+    public struct Fields: Sendable {
+        public var year, month, day, hour, minute, second: Int
+
+        public init(milliseconds: Int64) {
+            let seconds = Timestamp.floorDiv(milliseconds, 1000)
+            let days = Timestamp.floorDiv(seconds, 86_400)
+            let secondOfDay = Int(seconds - days * 86_400)
+            let (year, month, day) = Timestamp.civil(fromDays: days)
+            self.year = Int(max(0, min(year, 9999)))
+            self.month = month
+            self.day = day
+            self.hour = secondOfDay / 3600
+            self.minute = secondOfDay / 60 % 60
+            self.second = secondOfDay % 60
+        }
+    }
+
     /// Writes the 19 bytes of `yyyy-MM-dd HH:mm:ss` for `milliseconds` through `write` (no allocation).
     public static func withText<R>(milliseconds: Int64, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         let seconds = floorDiv(milliseconds, 1000)
@@ -99,12 +117,12 @@ public enum Timestamp {
         return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 
-    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
         a >= 0 ? a / b : -((-a + b - 1) / b)
     }
 
     // Howard Hinnant's civil-from-days and days-from-civil algorithms.
-    private static func civil(fromDays z0: Int64) -> (Int64, Int, Int) {
+    static func civil(fromDays z0: Int64) -> (Int64, Int, Int) {
         let z = z0 + 719_468
         let era = floorDiv(z, 146_097)
         let doe = z - era * 146_097

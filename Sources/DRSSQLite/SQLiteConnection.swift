@@ -1,4 +1,22 @@
+import Synchronization
 import VaporCSQLite
+
+/// SQL text with a number of its own, so that a connection finds the statement prepared for it by index, without
+/// hashing the text. Make one per statement, once (a `static let`).
+public final class SQL: Sendable, ExpressibleByStringLiteral {
+    public let text: String
+    let number: Int
+    private static let count = Atomic<Int>(0)
+
+    public init(_ text: String) {
+        self.text = text
+        self.number = Self.count.add(1, ordering: .relaxed).oldValue
+    }
+
+    public convenience init(stringLiteral text: String) {
+        self.init(text)
+    }
+}
 
 /// One connection to a SQLite database file, with a cache of prepared statements.
 ///
@@ -7,6 +25,8 @@ import VaporCSQLite
 public final class SQLiteConnection: @unchecked Sendable {
     let handle: OpaquePointer
     private var cache: [String: SQLiteStatement] = [:]
+    /// Statements of ``SQL`` values, by number.
+    private var numbered: [SQLiteStatement?] = []
     /// Statements prepared on this connection since it was opened; the statement cache keeps this at one per SQL text.
     public private(set) var preparedCount = 0
     /// The file this connection opened.
@@ -35,6 +55,7 @@ public final class SQLiteConnection: @unchecked Sendable {
 
     deinit {
         cache.removeAll()
+        numbered.removeAll()
         sqlite_nio_sqlite3_close_v2(handle)
     }
 
@@ -50,6 +71,29 @@ public final class SQLiteConnection: @unchecked Sendable {
         let statement = try lend(sql)
         defer { giveBack(statement) }
         return try body(statement)
+    }
+
+    /// Runs `body` with the cached statement for `sql`, then resets it.
+    public func withStatement<T>(_ sql: SQL, _ body: (SQLiteStatement) throws -> T) throws -> T {
+        let statement = try lend(sql)
+        defer { giveBack(statement) }
+        return try body(statement)
+    }
+
+    /// The cached statement for `sql`, lent until ``giveBack(_:)``.
+    public func lend(_ sql: SQL) throws(SQLiteError) -> SQLiteStatement {
+        if sql.number < numbered.count, let statement = numbered[sql.number] {
+            if !statement.isLent {
+                statement.isLent = true
+                return statement
+            }
+            return try prepare(sql.text, cached: false)
+        }
+        let statement = try prepare(sql.text, cached: true)
+        if sql.number >= numbered.count { numbered += Array(repeating: nil, count: sql.number - numbered.count + 1) }
+        numbered[sql.number] = statement
+        statement.isLent = true
+        return statement
     }
 
     /// The cached statement for `sql`, lent until ``giveBack(_:)``.
@@ -89,12 +133,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// The statements in the cache, for tests and diagnostics.
-    public var cachedStatements: [SQLiteStatement] { Array(cache.values) }
-
-    /// Drops every cached statement (after a schema change, for example).
-    public func clearStatementCache() {
-        cache = cache.filter { $0.value.isLent }
-    }
+    public var cachedStatements: [SQLiteStatement] { Array(cache.values) + numbered.compactMap { $0 } }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite_nio_sqlite3_changes64(handle)) }

@@ -1,5 +1,6 @@
 import DRSAPI
 import DRSDomain
+import DRSSQLite
 import DRSStorage
 import Foundation
 import Logging
@@ -11,13 +12,23 @@ nonisolated func measure() async throws {
     let project = CommandLine.arguments[2]
     let body = CommandLine.arguments[3]
     let iterations = Int(CommandLine.arguments.count > 4 ? CommandLine.arguments[4] : "20000")!
+    if CommandLine.arguments.count > 5 {
+        let db = try SQLiteConnection(path: path)
+        let start = ContinuousClock.now
+        try db.execute(CommandLine.arguments[5])
+        print("ran \(CommandLine.arguments[5]) in \(ContinuousClock.now - start)")
+    }
     let store = try await SQLiteStore.open(path: path, logger: Logger(label: "x"))
     let query = try JobQueryParser.parse(Array(body.utf8))
     guard case .page(let offset, let limit) = query.paging else { fatalError() }
     var bytes = 0
-    for _ in 0..<1000 { bytes += try await store.page(query, offset: offset, limit: limit, project: project) { total, rows in try DRSAPI.debugRender(total, rows) } }
+    for _ in 0..<1000 {
+        bytes += try await store.page(query, offset: offset, limit: limit, project: project) { total, rows in try DRSAPI.debugRender(total, rows) }
+    }
     let start = ContinuousClock.now
-    for _ in 0..<iterations { bytes += try await store.page(query, offset: offset, limit: limit, project: project) { total, rows in try DRSAPI.debugRender(total, rows) } }
+    for _ in 0..<iterations {
+        bytes += try await store.page(query, offset: offset, limit: limit, project: project) { total, rows in try DRSAPI.debugRender(total, rows) }
+    }
     let (s, a) = (ContinuousClock.now - start).components
     print(String(format: "%.1f µs per page+JSON (%d bytes)", (Double(s) * 1e6 + Double(a) / 1e12) / Double(iterations), bytes / (iterations + 1000)))
     let parseStart = ContinuousClock.now

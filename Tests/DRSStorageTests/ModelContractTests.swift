@@ -1,7 +1,7 @@
 import DRSDomain
-import Foundation
 import DRSStorage
 import DRSTestSupport
+import Foundation
 import Testing
 
 /// Random tasks, random changes of every kind through the write path, and random queries, each answer checked against
@@ -26,7 +26,9 @@ import Testing
         let time = Int64(1_600_000_000_000) + Int64(Int.random(in: 0..<40, using: &random)) * 1000
         var record = JobRecord(
             id: "t\(String(format: "%04d", index))-\(Int.random(in: 0..<10, using: &random))",
-            name: Array(repeating: 0, count: Int.random(in: 1...3, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(separator: "-"),
+            name: Array(repeating: 0, count: Int.random(in: 1...3, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(
+                separator: "-"
+            ),
             status: [.configuration, .increTransferStarted, .deleted, .pausing, .fullTransferFailed].randomElement(using: &random)!,
             createTime: time,
             engineType: [.mysql, .postgresql, .cloudDataGuardMySQL].randomElement(using: &random)!,
@@ -38,11 +40,25 @@ import Testing
         record.enterpriseProjectID = ["0", "0", "eps-1"].randomElement(using: &random)!
         if Bool.random(using: &random) { record.tags.append(.init(key: "env", value: ["prod", "dev"].randomElement(using: &random)!)) }
         if Bool.random(using: &random) { record.tags.append(.init(key: "team", value: "dba")) }
-        if Bool.random(using: &random) { record.sourceInstance = .init(id: "inst-\(Int.random(in: 0..<3, using: &random))", ip: "10.0.0.\(Int.random(in: 1...3, using: &random))") }
-        if Bool.random(using: &random) { record.targetInstance = .init(id: "inst-\(Int.random(in: 0..<3, using: &random))", ip: "10.0.0.\(Int.random(in: 1...3, using: &random))") }
+        if Bool.random(using: &random) {
+            record.sourceInstance = .init(id: "inst-\(Int.random(in: 0..<3, using: &random))", ip: "10.0.0.\(Int.random(in: 1...3, using: &random))")
+        }
+        if Bool.random(using: &random) {
+            record.targetInstance = .init(id: "inst-\(Int.random(in: 0..<3, using: &random))", ip: "10.0.0.\(Int.random(in: 1...3, using: &random))")
+        }
         if Int.random(in: 0..<5, using: &random) == 0 {
             record.children = [
-                JobRecord(id: record.id + "-c", name: "child", status: .childTransferStarted, createTime: time, engineType: record.engineType, netType: .vpc, jobDirection: .up, dbUseType: record.dbUseType, taskType: .fullTrans)
+                JobRecord(
+                    id: record.id + "-c",
+                    name: "child",
+                    status: .childTransferStarted,
+                    createTime: time,
+                    engineType: record.engineType,
+                    netType: .vpc,
+                    jobDirection: .up,
+                    dbUseType: record.dbUseType,
+                    taskType: .fullTrans
+                )
             ]
         }
         return record
@@ -80,7 +96,14 @@ import Testing
             }
             var streamed: [String] = []
             var total = -1
-            try await store.streamAll(query, project: Fixture.projectA, batchSize: 3, onTotal: { total = $0 }, render: { try $0.records().map(\.id) }, emit: { streamed += $0 })
+            try await store.streamAll(
+                query,
+                project: Fixture.projectA,
+                batchSize: 3,
+                onTotal: { total = $0 },
+                render: { try $0.records().map(\.id) },
+                emit: { streamed += $0 }
+            )
             #expect(total == expected.count && streamed == expected, "\(step): \(body) streamed")
         }
     }
@@ -93,7 +116,15 @@ import Testing
             try await store.createProject(id: Fixture.projectB, name: "B")
             // Another tenant with the same kinds of tasks: it must never show up.
             var other = Random(state: 7)
-            try await store.importJobs((0..<40).map { var task = Self.task($0, &other); task.id = "b-" + task.id; task.children = []; return task }, project: Fixture.projectB)
+            try await store.importJobs(
+                (0..<40).map {
+                    var task = Self.task($0, &other)
+                    task.id = "b-" + task.id
+                    task.children = []
+                    return task
+                },
+                project: Fixture.projectB
+            )
             var model = (0..<60).map { Self.task($0, &random) }
             try await store.importJobs(model, project: Fixture.projectA)
             try await Self.check(store, model, "import")
@@ -119,8 +150,24 @@ import Testing
             try await change("scenario", { $0.dbUseType = $0.dbUseType == .sync ? .migration : .sync }, at: 6)
             try await change("name", { $0.name = "renamed-k042-größe" }, at: 7)
             try await change("tags", { $0.tags = [.init(key: "env", value: "prod"), .init(key: "team", value: "dba")] }, at: 8)
-            try await change("instances", { $0.sourceInstance = .init(id: "inst-2", ip: "10.0.0.1"); $0.targetInstance = nil }, at: 9)
-            try await change("everything", { $0.status = .deleted; $0.name = "gone"; $0.tags = []; $0.dbUseType = .migration }, at: 10)
+            try await change(
+                "instances",
+                {
+                    $0.sourceInstance = .init(id: "inst-2", ip: "10.0.0.1")
+                    $0.targetInstance = nil
+                },
+                at: 9
+            )
+            try await change(
+                "everything",
+                {
+                    $0.status = .deleted
+                    $0.name = "gone"
+                    $0.tags = []
+                    $0.dbUseType = .migration
+                },
+                at: 10
+            )
 
             // A new task, through the writer.
             var fresh = Self.task(900, &random)
@@ -138,10 +185,21 @@ import Testing
             try await Self.check(store, model, "remove")
             if let withChild = model.firstIndex(where: { !$0.children.isEmpty }) {
                 let childID = model[withChild].children[0].id
-                try await store.write(project: Fixture.projectA) { writer in try await writer.remove(try #require(try await writer.find(id: childID))) }
+                try await store.write(project: Fixture.projectA) { writer in try await writer.remove(try #require(try await writer.find(id: childID)))
+                }
                 model[withChild].children = []
                 try await Self.check(store, model, "remove child")
-                let page = try await store.page(try JobQueryParser.parse(Array(#"{"db_use_type":"\#(model[withChild].dbUseType.rawValue)","engine_type":"","status":"\#(model[withChild].status.rawValue)","per_page":100}"#.utf8)), offset: 0, limit: 100, project: Fixture.projectA)
+                let page = try await store.page(
+                    try JobQueryParser.parse(
+                        Array(
+                            #"{"db_use_type":"\#(model[withChild].dbUseType.rawValue)","engine_type":"","status":"\#(model[withChild].status.rawValue)","per_page":100}"#
+                                .utf8
+                        )
+                    ),
+                    offset: 0,
+                    limit: 100,
+                    project: Fixture.projectA
+                )
                 #expect(page.jobs.first { $0.id == model[withChild].id }?.children == [])
             }
 
@@ -157,7 +215,14 @@ import Testing
             // A write that fails changes nothing.
             await #expect(throws: (any Error).self) {
                 try await store.write(project: Fixture.projectA) { writer in
-                    try await writer.update(try #require(try await writer.find(id: model[0].id)), to: { var r = model[0]; r.status = .deleted; return r }())
+                    try await writer.update(
+                        try #require(try await writer.find(id: model[0].id)),
+                        to: {
+                            var r = model[0]
+                            r.status = .deleted
+                            return r
+                        }()
+                    )
                     struct Refused: Error {}
                     throw Refused()
                 }

@@ -1,8 +1,8 @@
-@testable import DRSSQLite
 import Foundation
 import Testing
 import VaporCSQLite
 
+@testable import DRSSQLite
 @testable import DRSStorage
 
 /// drs's own layer over SQLite: the pool's waits, timeouts and cancellation; errors decided by result code; the name

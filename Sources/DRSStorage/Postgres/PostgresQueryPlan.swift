@@ -68,7 +68,8 @@ struct PostgresQueryPlan {
             return
         }
         let rollup = CountRollups.best(for: Set(CountRollups.filtered(query).keys))
-        statement += "SELECT coalesce(sum(c.n), 0)::bigint AS n FROM \(raw: rollup.table) c WHERE c.tenant = \(bind: tenant) AND c.lane = \(bind: lane)"
+        statement +=
+            "SELECT coalesce(sum(c.n), 0)::bigint AS n FROM \(raw: rollup.table) c WHERE c.tenant = \(bind: tenant) AND c.lane = \(bind: lane)"
         dimensions(into: &statement, alias: "c")
     }
 
@@ -88,7 +89,8 @@ struct PostgresQueryPlan {
     func page(offset: Int, limit: Int) -> PostgresStatement {
         var statement = PostgresStatement("WITH matches AS (")
         matches(into: &statement)
-        statement += "), page AS (SELECT pk, created_ms, id FROM matches ORDER BY created_ms DESC, id LIMIT \(bind: limit) OFFSET \(bind: offset)), total AS ("
+        statement +=
+            "), page AS (SELECT pk, created_ms, id FROM matches ORDER BY created_ms DESC, id LIMIT \(bind: limit) OFFSET \(bind: offset)), total AS ("
         total(into: &statement)
         statement += ") SELECT total.n, r.* FROM total LEFT JOIN (\(raw: Self.rows(of: "page"))) r ON true \(raw: Self.rowOrder)"
         return statement

@@ -20,7 +20,11 @@ extension PostgresStore {
             guard try await !PreparedStatements.all(insert, on: connection, logger: logger).isEmpty else {
                 throw StoreError.projectExists(id)
             }
-            try await PreparedStatements.run(PostgresStatement("INSERT INTO tenants (project_id) VALUES (\(bind: id))"), on: connection, logger: logger)
+            try await PreparedStatements.run(
+                PostgresStatement("INSERT INTO tenants (project_id) VALUES (\(bind: id))"),
+                on: connection,
+                logger: logger
+            )
         }
     }
 

@@ -33,7 +33,9 @@ final class PostgresTaskWriter: TaskWriter {
 
     func find(id: String) async throws -> StoredTask? {
         try await stored(
-            PostgresStatement("SELECT 0, \(raw: PostgresTaskColumns.list("t")) FROM tasks t WHERE t.id = \(bind: id) AND t.tenant = \(bind: tenant) FOR UPDATE")
+            PostgresStatement(
+                "SELECT 0, \(raw: PostgresTaskColumns.list("t")) FROM tasks t WHERE t.id = \(bind: id) AND t.tenant = \(bind: tenant) FOR UPDATE"
+            )
         ).first
     }
 
@@ -217,7 +219,9 @@ final class PostgresTaskWriter: TaskWriter {
         )
         if lane != oldLane {
             for table in ["task_tags", "task_instances"] {
-                try await run(PostgresStatement("UPDATE \(raw: table) SET lane = NULLIF(\(bind: laneCode), \(bind: Self.null)) WHERE pk = \(bind: task.key)"))
+                try await run(
+                    PostgresStatement("UPDATE \(raw: table) SET lane = NULLIF(\(bind: laneCode), \(bind: Self.null)) WHERE pk = \(bind: task.key)")
+                )
             }
         }
         if record.tags != old.tags || record.sourceInstance != old.sourceInstance || record.targetInstance != old.targetInstance {
@@ -250,7 +254,9 @@ final class PostgresTaskWriter: TaskWriter {
     func removeExisting(ids: [(id: String, path: String)]) async throws {
         var found: [String: (tenant: Int64, key: Int64, parentKey: Int64?)] = [:]
         for chunk in ids.chunks(of: Self.batchSize) {
-            let rows = try await all(PostgresStatement("SELECT id, tenant, pk, parent_pk FROM tasks WHERE id = ANY(\(bind: chunk.map(\.id))) FOR UPDATE"))
+            let rows = try await all(
+                PostgresStatement("SELECT id, tenant, pk, parent_pk FROM tasks WHERE id = ANY(\(bind: chunk.map(\.id))) FOR UPDATE")
+            )
             for row in rows {
                 let (id, tenant, key, parent) = try row.decode((String, Int64, Int64, Int64?).self)
                 found[id] = (tenant, key, parent)
@@ -261,7 +267,9 @@ final class PostgresTaskWriter: TaskWriter {
             throw StoreError.idInOtherProject(path: foreign.path, id: foreign.id)
         }
         let topLevel = found.values.filter { $0.parentKey == nil }.map(\.key)
-        let children = try await all(PostgresStatement("SELECT pk FROM tasks WHERE parent_pk = ANY(\(bind: topLevel))")).map { try $0.decode(Int64.self) }
+        let children = try await all(PostgresStatement("SELECT pk FROM tasks WHERE parent_pk = ANY(\(bind: topLevel))")).map {
+            try $0.decode(Int64.self)
+        }
         let removed = Set(found.values.map(\.key) + children)
         // Totals: the removed top-level tasks, grouped by their counted dimensions.
         let groups = try await all(
@@ -298,7 +306,8 @@ final class PostgresTaskWriter: TaskWriter {
                     case .text(let text): statement += ", \(bind: text)"
                     }
                 }
-                statement += ", \(bind: row.n)) ON CONFLICT (\(raw: rollup.keyColumns.joined(separator: ", "))) DO UPDATE SET n = \(raw: rollup.table).n + excluded.n"
+                statement +=
+                    ", \(bind: row.n)) ON CONFLICT (\(raw: rollup.keyColumns.joined(separator: ", "))) DO UPDATE SET n = \(raw: rollup.table).n + excluded.n"
                 try await run(statement)
             }
             if rows.contains(where: { $0.n < 0 }) {

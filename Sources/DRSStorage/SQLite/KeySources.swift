@@ -34,7 +34,7 @@ final class StatementKeySource: KeySource {
     private(set) var restarts = 0
 
     /// `bind` binds every parameter but the last; the last is the upper bound of the keys.
-    init(_ connection: SQLiteConnection, _ sql: String, bind: (SQLiteStatement) -> Void) throws {
+    init(_ connection: SQLiteConnection, _ sql: SQL, bind: (SQLiteStatement) -> Void) throws {
         self.connection = connection
         self.statement = try connection.lend(sql)
         self.boundParameter = statement.parameterCount

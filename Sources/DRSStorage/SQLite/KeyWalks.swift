@@ -120,9 +120,11 @@ final class StreamWalk: @unchecked Sendable {
 }
 
 extension SQLiteStore {
+    static let idOfKey = SQL("SELECT id FROM tasks WHERE pk = ?1")
+
     /// The IDs of tasks by key.
     static func ids(of keys: [Int64], _ db: SQLiteConnection) throws -> [Int64: String] {
-        try db.withStatement("SELECT id FROM tasks WHERE pk = ?1") { statement in
+        try db.withStatement(idOfKey) { statement in
             var ids: [Int64: String] = [:]
             for key in keys {
                 statement.reset()

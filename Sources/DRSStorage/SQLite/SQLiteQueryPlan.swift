@@ -45,14 +45,14 @@ struct SQLiteQueryPlan {
     }
 
     /// Per mask: the sum over the count table that needs the fewest rows.
-    private static let countSQL: [String] = (0..<(1 << CountDimension.allCases.count)).map { mask in
+    private static let countSQL: [SQL] = (0..<(1 << CountDimension.allCases.count)).map { mask in
         let filtered = Set(CountDimension.allCases.enumerated().filter { mask & 1 << $0.offset != 0 }.map(\.element))
-        return "SELECT coalesce(sum(n), 0) FROM \(CountRollups.best(for: filtered).table) WHERE tenant = ?1 AND lane = ?2" + conditions(mask)
+        return SQL("SELECT coalesce(sum(n), 0) FROM \(CountRollups.best(for: filtered).table) WHERE tenant = ?1 AND lane = ?2" + conditions(mask))
     }
 
     /// Per mask: the lane's keys with the filtered dimensions, newest first, from a bound (the last parameter) on.
-    private static let dimensionSQL: [String] = (0..<(1 << CountDimension.allCases.count)).map { mask in
-        "SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2" + conditions(mask) + " AND pk >= ?\(mask.nonzeroBitCount + 3) ORDER BY pk"
+    private static let dimensionSQL: [SQL] = (0..<(1 << CountDimension.allCases.count)).map { mask in
+        SQL("SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2" + conditions(mask) + " AND pk >= ?\(mask.nonzeroBitCount + 3) ORDER BY pk")
     }
 
     /// The exact number of matches, from the count table that needs the fewest rows.
@@ -79,19 +79,17 @@ struct SQLiteQueryPlan {
         let dimensions = self.dimensions
         if isCountedByRollups || !dimensions.isEmpty { sources.append(try dimensionKeys(db, dimensions)) }
         if !query.instanceIDs.isEmpty {
-            let lists = try Set(query.instanceIDs).sorted().map { id in
-                try membershipKeys(db, "task_instances INDEXED BY task_instances_id", "instance_id = ?3", [id])
-            }
+            let lists = try Set(query.instanceIDs).sorted().map { id in try membershipKeys(db, Self.byInstanceID, [id]) }
             sources.append(lists.count == 1 ? lists[0] : UnionKeySource(lists))
         }
         if let ip = query.instanceIP {
-            sources.append(try membershipKeys(db, "task_instances INDEXED BY task_instances_ip", "ip = ?3", [ip]))
+            sources.append(try membershipKeys(db, Self.byInstanceIP, [ip]))
         }
         for tag in query.tags {
             if let value = tag.value {
-                sources.append(try membershipKeys(db, "task_tags INDEXED BY task_tags_value", "key = ?3 AND value = ?4", [tag.key, value]))
+                sources.append(try membershipKeys(db, Self.byTagValue, [tag.key, value]))
             } else {
-                sources.append(try membershipKeys(db, "task_tags INDEXED BY task_tags_key", "key = ?3", [tag.key]))
+                sources.append(try membershipKeys(db, Self.byTagKey, [tag.key]))
             }
         }
         switch query.name {
@@ -111,11 +109,19 @@ struct SQLiteQueryPlan {
         }
     }
 
+    /// The lane's tasks with an instance ID, an instance IP, a tag with a value, a tag with any value.
+    private static func membership(_ table: String, _ condition: String, values: Int) -> SQL {
+        SQL("SELECT pk FROM \(table) WHERE tenant = ?1 AND lane = ?2 AND \(condition) AND pk >= ?\(values + 3) ORDER BY pk")
+    }
+    private static let byInstanceID = membership("task_instances INDEXED BY task_instances_id", "instance_id = ?3", values: 1)
+    private static let byInstanceIP = membership("task_instances INDEXED BY task_instances_ip", "ip = ?3", values: 1)
+    private static let byTagValue = membership("task_tags INDEXED BY task_tags_value", "key = ?3 AND value = ?4", values: 2)
+    private static let byTagKey = membership("task_tags INDEXED BY task_tags_key", "key = ?3", values: 1)
+    private static let byName = SQL("SELECT rowid FROM task_names WHERE task_names MATCH ?1 AND rowid >= ?2 ORDER BY rowid")
+
     /// The lane's tasks with a tag or an instance.
-    private func membershipKeys(_ db: SQLiteConnection, _ table: String, _ condition: String, _ values: [String]) throws -> any KeySource {
-        let bound = values.count + 3
-        let sql = "SELECT pk FROM \(table) WHERE tenant = ?1 AND lane = ?2 AND \(condition) AND pk >= ?\(bound) ORDER BY pk"
-        return try StatementKeySource(db, sql) { statement in
+    private func membershipKeys(_ db: SQLiteConnection, _ sql: SQL, _ values: [String]) throws -> any KeySource {
+        try StatementKeySource(db, sql) { statement in
             statement.bind(1, tenant)
             statement.bind(2, lane)
             for (index, value) in values.enumerated() { statement.bind(Int32(index + 3), value) }
@@ -144,9 +150,10 @@ struct SQLiteQueryPlan {
     static let idBatch = 100
 
     /// Per number of IDs: the lane's tasks with those IDs (index-only: `task_ids` holds tenant, lane and key).
-    private static let idSQL: [String] = (0...idBatch).map { count in
-        "SELECT pk FROM task_ids WHERE tenant = ?1 AND lane = ?2 AND id IN (\((3..<(3 + count)).map { "?\($0)" }.joined(separator: ", ")))"
+    private static let idSQL: [SQL] = (0...idBatch).map { count in
+        SQL("SELECT pk FROM task_ids WHERE tenant = ?1 AND lane = ?2 AND id IN (\((3..<(3 + count)).map { "?\($0)" }.joined(separator: ", ")))")
     }
+    private static let name = SQL("SELECT name FROM tasks WHERE pk = ?1")
 
     /// Tasks whose name contains `text` (case-insensitively), or whose ID is `text`.
     private func nameKeys(_ text: String, _ db: SQLiteConnection, dimensions: [Filter]) throws -> any KeySource {
@@ -156,7 +163,7 @@ struct SQLiteQueryPlan {
         if folded.utf8.contains(0) {
             // FTS5 reads a query up to a NUL: compare the names of the lane's tasks one by one instead.
             byName = FilteredKeySource(try dimensionKeys(db, dimensions)) { key in
-                try db.withStatement("SELECT name FROM tasks WHERE pk = ?1") { statement in
+                try db.withStatement(Self.name) { statement in
                     statement.bind(1, key)
                     return try statement.step() && JobQuery.fold(statement.text(0) ?? "").contains(folded)
                 }
@@ -168,7 +175,7 @@ struct SQLiteQueryPlan {
                 .replacingOccurrences(of: "\"", with: "\"\"") + "\""
             // Three characters or more: consecutive trigrams, an exact substring match. Fewer: a token prefix.
             let match = folded.unicodeScalars.count >= 3 ? phrase : phrase + " *"
-            byName = try StatementKeySource(db, "SELECT rowid FROM task_names WHERE task_names MATCH ?1 AND rowid >= ?2 ORDER BY rowid") {
+            byName = try StatementKeySource(db, Self.byName) {
                 $0.bind(1, match)
             }
         }

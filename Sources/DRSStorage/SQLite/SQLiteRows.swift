@@ -50,9 +50,7 @@ final class SQLiteRowCursor: TaskRowCursor, SQLiteTaskRow {
 
     init(_ connection: SQLiteConnection, nextKeys: @escaping () throws -> [Int64]) throws {
         self.connection = connection
-        self.childStatement = try connection.lend(
-            "SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE parent_pk = ?1 ORDER BY created_ms, id"
-        )
+        self.childStatement = try connection.lend(Self.children)
         self.nextKeys = nextKeys
         self.row = childStatement
     }
@@ -120,11 +118,12 @@ final class SQLiteRowCursor: TaskRowCursor, SQLiteTaskRow {
     /// Statement sizes: exact up to 10, then multiples of 10 (extra places repeat the last key, which IN ignores).
     static func batchSize(_ count: Int) -> Int { count <= 10 ? count : (count + 9) / 10 * 10 }
 
-    static func sql(_ size: Int) -> String { sqlBySize[size] }
+    static func sql(_ size: Int) -> SQL { sqlBySize[size] }
 
-    private static let sqlBySize: [String] = (0...100).map { size in
-        "SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE pk IN (\((1...max(size, 1)).map { "?\($0)" }.joined(separator: ", "))) ORDER BY pk"
+    private static let sqlBySize: [SQL] = (0...100).map { size in
+        SQL("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE pk IN (\((1...max(size, 1)).map { "?\($0)" }.joined(separator: ", "))) ORDER BY pk")
     }
+    private static let children = SQL("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE parent_pk = ?1 ORDER BY created_ms, id")
 }
 
 /// A task row held by a statement positioned on it (columns in ``SQLiteTaskColumns/list`` order).

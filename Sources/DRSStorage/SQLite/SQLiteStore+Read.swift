@@ -34,8 +34,8 @@ extension SQLiteStore {
     func readTransaction<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
         try await retryingBusy {
             try await pool.withConnection { (db: SQLiteConnection) async throws -> T in
-                try db.withStatement("BEGIN") { try $0.run() }
-                defer { try? db.withStatement("COMMIT") { try $0.run() } }
+                try db.withStatement(SQLiteStore.begin) { try $0.run() }
+                defer { try? db.withStatement(SQLiteStore.commit) { try $0.run() } }
                 return try await body(db)
             }
         }
@@ -79,7 +79,7 @@ extension SQLiteStore {
             guard let tenant = try tenant(project, db) else { return }
             // Every lane (scenario, deleted or not), merged in key order.
             let lanes: [any KeySource] = try (0..<(DBUseType.ordered.count * 2)).map { lane in
-                try StatementKeySource(db, "SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2 AND pk >= ?3 ORDER BY pk") {
+                try StatementKeySource(db, Self.laneKeys) {
                     $0.bind(1, tenant)
                     $0.bind(2, lane)
                 }
@@ -101,15 +101,21 @@ extension SQLiteStore {
         }
     }
 
+    static let begin = SQL("BEGIN")
+    static let commit = SQL("COMMIT")
+    static let laneKeys = SQL("SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2 AND pk >= ?3 ORDER BY pk")
+    static let tags = SQL("SELECT key, value FROM task_tags WHERE pk = ?1 ORDER BY position")
+    static let instances = SQL("SELECT role, instance_id, ip FROM task_instances WHERE pk = ?1")
+
     /// Tags and instances of the task with key `key`.
     static func addDetails(to record: inout JobRecord, key: Int64, _ db: SQLiteConnection) throws {
-        record.tags = try db.withStatement("SELECT key, value FROM task_tags WHERE pk = ?1 ORDER BY position") { statement in
+        record.tags = try db.withStatement(tags) { statement in
             statement.bind(1, key)
             var tags: [JobRecord.Tag] = []
             while try statement.step() { tags.append(JobRecord.Tag(key: statement.text(0) ?? "", value: statement.text(1) ?? "")) }
             return tags
         }
-        try db.withStatement("SELECT role, instance_id, ip FROM task_instances WHERE pk = ?1") { statement in
+        try db.withStatement(instances) { statement in
             statement.bind(1, key)
             while try statement.step() {
                 let instance = JobRecord.Instance(id: statement.text(1), ip: statement.text(2))

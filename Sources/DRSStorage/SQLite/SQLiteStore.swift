@@ -132,13 +132,15 @@ public final class SQLiteStore: Store {
     /// The tenant key of a project, or nil when the project does not exist.
     func tenant(_ project: String, _ db: SQLiteConnection) throws -> Int64? {
         if let known = tenants.withLock({ $0[project] }) { return known }
-        let tenant: Int64? = try db.withStatement("SELECT tenant FROM tenants WHERE project_id = ?1") { statement in
+        let tenant: Int64? = try db.withStatement(Self.tenantOfProject) { statement in
             statement.bind(1, project)
             return try statement.step() ? statement.int64(0) : nil
         }
         if let tenant { tenants.withLock { $0[project] = tenant } }
         return tenant
     }
+
+    static let tenantOfProject = SQL("SELECT tenant FROM tenants WHERE project_id = ?1")
 
     // MARK: Schema
 

@@ -15,6 +15,54 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         self.tenant = tenant
     }
 
+    // MARK: Statements
+
+    static let ownerOfID = SQL("SELECT tenant FROM task_ids WHERE id = ?1")
+    static let children = SQL("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE parent_pk = ?1 ORDER BY created_ms, id")
+    static let dropChild = SQL("UPDATE tasks SET child_count = child_count - 1 WHERE pk = ?1")
+    static let storeCounter = SQL("UPDATE counters SET value = ?1 WHERE name = 'task_key'")
+    static let loadCounter = SQL("SELECT value FROM counters WHERE name = 'task_key'")
+    static let insertID = SQL("INSERT INTO task_ids (id, tenant, lane, pk) VALUES (?1, ?2, ?3, ?4)")
+    static let insertTag = SQL("INSERT INTO task_tags (pk, key, value, position, tenant, lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+    static let insertInstance = SQL("INSERT INTO task_instances (pk, role, instance_id, ip, tenant, lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+    static let insertName = SQL("INSERT INTO task_names (rowid, doc) VALUES (?1, ?2)")
+    static let deleteName = SQL("DELETE FROM task_names WHERE rowid = ?1")
+    static let childKeys = SQL("SELECT pk FROM tasks WHERE parent_pk = ?1")
+    static let deleteID = SQL("DELETE FROM task_ids WHERE id = (SELECT id FROM tasks WHERE pk = ?1)")
+    static let deleteTask = SQL("DELETE FROM tasks WHERE pk = ?1")
+    static let deleteTags = SQL("DELETE FROM task_tags WHERE pk = ?1")
+    static let deleteInstances = SQL("DELETE FROM task_instances WHERE pk = ?1")
+    static let moveLane = [
+        SQL("UPDATE task_tags SET lane = ?2 WHERE pk = ?1"), SQL("UPDATE task_instances SET lane = ?2 WHERE pk = ?1"),
+        SQL("UPDATE task_ids SET lane = ?2 WHERE id = (SELECT id FROM tasks WHERE pk = ?1)"),
+    ]
+    static let findByID = SQL("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE pk = (SELECT pk FROM task_ids WHERE id = ?1 AND tenant = ?2)")
+    static let updateTask = SQL(
+        """
+        UPDATE tasks SET lane = ?2, status = ?3, engine = ?4, net = ?5, eps = ?6, scenario = ?7, direction = ?8, task_type = ?9,
+                charging = ?10, current_action = ?11, billing_tag = ?12, node_new_framework = ?13, name = ?14, description = ?15,
+                error_msg = ?16
+            WHERE pk = ?1
+        """
+    )
+    static let insertTask = SQL(
+        """
+            INSERT INTO tasks (pk, tenant, lane, parent_pk, child_count, created_ms, id, status, engine, net, eps, scenario, direction,
+                task_type, charging, current_action, billing_tag, node_new_framework, name, description, error_msg)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+        """
+    )
+    /// Per count table: add a change to a row (creating it), and remove the row when it reached zero.
+    static let countStatements: [(upsert: SQL, prune: SQL)] = CountRollups.all.map { rollup in
+        let key = rollup.keyColumns.joined(separator: ", ")
+        let values = (1...(rollup.keyColumns.count + 1)).map { "?\($0)" }.joined(separator: ", ")
+        let conditions = rollup.keyColumns.enumerated().map { "\($1) = ?\($0 + 1)" }.joined(separator: " AND ")
+        return (
+            SQL("INSERT INTO \(rollup.table) (\(key), n) VALUES (\(values)) ON CONFLICT (\(key)) DO UPDATE SET n = n + excluded.n"),
+            SQL("DELETE FROM \(rollup.table) WHERE \(conditions) AND n = 0")
+        )
+    }
+
     // MARK: TaskWriter
 
     func find(id: String) async throws -> StoredTask? { try findTask(id: id) }
@@ -26,9 +74,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     // MARK: Reading under the write lock
 
     func findTask(id: String) throws -> StoredTask? {
-        try db.withStatement(
-            "SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE pk = (SELECT pk FROM task_ids WHERE id = ?1 AND tenant = ?2)"
-        ) { statement in
+        try db.withStatement(Self.findByID) { statement in
             statement.bind(1, id)
             statement.bind(2, tenant)
             return try statement.step() ? try stored(statement) : nil
@@ -37,14 +83,14 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
 
     /// The tenant that holds a task (or subtask) with this ID, or nil.
     func owner(ofID id: String) throws -> Int64? {
-        try db.withStatement("SELECT tenant FROM task_ids WHERE id = ?1") { statement in
+        try db.withStatement(Self.ownerOfID) { statement in
             statement.bind(1, id)
             return try statement.step() ? statement.int64(0) : nil
         }
     }
 
     func childTasks(of key: Int64) throws -> [StoredTask] {
-        try db.withStatement("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE parent_pk = ?1 ORDER BY created_ms, id") { statement in
+        try db.withStatement(Self.children) { statement in
             statement.bind(1, key)
             var children: [StoredTask] = []
             while try statement.step() { children.append(try stored(statement)) }
@@ -80,24 +126,14 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         let isTopLevel = task.parentKey == nil
         let oldLane = isTopLevel ? Lane.of(old.dbUseType, old.status) : nil
         let lane = isTopLevel ? Lane.of(record.dbUseType, record.status) : nil
-        try db.withStatement(
-            """
-            UPDATE tasks SET lane = ?2, status = ?3, engine = ?4, net = ?5, eps = ?6, scenario = ?7, direction = ?8, task_type = ?9,
-                charging = ?10, current_action = ?11, billing_tag = ?12, node_new_framework = ?13, name = ?14, description = ?15,
-                error_msg = ?16
-            WHERE pk = ?1
-            """
-        ) { statement in
+        try db.withStatement(Self.updateTask) { statement in
             statement.bind(1, task.key)
             statement.bind(2, lane.map(Int64.init))
             bindFields(record, statement, from: 3)
             try statement.run()
         }
         if lane != oldLane {
-            for sql in [
-                "UPDATE task_tags SET lane = ?2 WHERE pk = ?1", "UPDATE task_instances SET lane = ?2 WHERE pk = ?1",
-                "UPDATE task_ids SET lane = ?2 WHERE id = (SELECT id FROM tasks WHERE pk = ?1)",
-            ] {
+            for sql in Self.moveLane {
                 try db.withStatement(sql) {
                     $0.bind(1, task.key)
                     $0.bind(2, lane.map(Int64.init))
@@ -122,7 +158,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
             try unindexName(key: task.key)
             counts.add(CountKey(tenant: tenant, record: task.record), -1)
         } else if let parent = task.parentKey {
-            try db.withStatement("UPDATE tasks SET child_count = child_count - 1 WHERE pk = ?1") {
+            try db.withStatement(Self.dropChild) {
                 $0.bind(1, parent)
                 try $0.run()
             }
@@ -132,19 +168,14 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
 
     /// Writes the count changes and the key counter; call once, before COMMIT.
     func finish() throws {
-        for rollup in CountRollups.all {
-            let key = rollup.keyColumns.joined(separator: ", ")
-            let values = (1...(rollup.keyColumns.count + 1)).map { "?\($0)" }.joined(separator: ", ")
-            let conditions = rollup.keyColumns.enumerated().map { "\($1) = ?\($0 + 1)" }.joined(separator: " AND ")
-            let upsert = "INSERT INTO \(rollup.table) (\(key), n) VALUES (\(values)) ON CONFLICT (\(key)) DO UPDATE SET n = n + excluded.n"
-            let prune = "DELETE FROM \(rollup.table) WHERE \(conditions) AND n = 0"
+        for (rollup, sql) in zip(CountRollups.all, Self.countStatements) {
             for row in counts.rows(of: rollup) {
-                for sql in row.n < 0 ? [upsert, prune] : [upsert] {
-                    try db.withStatement(sql) { statement in
+                for statement in row.n < 0 ? [sql.upsert, sql.prune] : [sql.upsert] {
+                    try db.withStatement(statement) { statement in
                         statement.bind(1, row.tenant)
                         statement.bind(2, row.lane)
                         for (index, value) in row.values.enumerated() { SQLiteQueryPlan.bind(statement, Int32(index + 3), value) }
-                        if sql == upsert { statement.bind(Int32(row.values.count + 3), row.n) }
+                        if statement.parameterCount > row.values.count + 2 { statement.bind(Int32(row.values.count + 3), row.n) }
                         try statement.run()
                     }
                 }
@@ -152,7 +183,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         }
         counts.reset()
         if let counter {
-            try db.withStatement("UPDATE counters SET value = ?1 WHERE name = 'task_key'") {
+            try db.withStatement(Self.storeCounter) {
                 $0.bind(1, counter)
                 try $0.run()
             }
@@ -162,7 +193,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     // MARK: Rows
 
     private func nextSequence() throws -> Int64 {
-        let value = try counter ?? db.withStatement("SELECT value FROM counters WHERE name = 'task_key'") { try $0.step() ? $0.int64(0) : 0 }
+        let value = try counter ?? db.withStatement(Self.loadCounter) { try $0.step() ? $0.int64(0) : 0 }
         counter = value + 1
         return value + 1
     }
@@ -172,13 +203,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         guard TaskKey.createTimeRange.contains(record.createTime) else {
             throw StoreError.unsupported("create_time of task \(record.id) is outside the years drs can store")
         }
-        return try db.withStatement(
-            """
-            INSERT INTO tasks (pk, tenant, lane, parent_pk, child_count, created_ms, id, status, engine, net, eps, scenario, direction,
-                task_type, charging, current_action, billing_tag, node_new_framework, name, description, error_msg)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
-            """
-        ) { statement in
+        return try db.withStatement(Self.insertTask) { statement in
             statement.bind(2, tenant)
             statement.bind(3, lane.map(Int64.init))
             statement.bind(4, parentKey)
@@ -203,7 +228,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
 
     /// Enters a task's ID in `task_ids`, whose primary key keeps IDs unique across all tenants.
     private func registerID(_ id: String, key: Int64, lane: Int?) throws {
-        try db.withStatement("INSERT INTO task_ids (id, tenant, lane, pk) VALUES (?1, ?2, ?3, ?4)") {
+        try db.withStatement(Self.insertID) {
             $0.bind(1, id)
             $0.bind(2, tenant)
             $0.bind(3, lane.map(Int64.init))
@@ -236,7 +261,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
 
     private func insertDetails(_ record: JobRecord, key: Int64, lane: Int?) throws {
         if !record.tags.isEmpty {
-            try db.withStatement("INSERT INTO task_tags (pk, key, value, position, tenant, lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") { statement in
+            try db.withStatement(Self.insertTag) { statement in
                 for (position, tag) in record.tags.enumerated() {
                     statement.reset()
                     statement.bind(1, key)
@@ -251,7 +276,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         }
         for (role, instance) in [(InstanceRole.source, record.sourceInstance), (InstanceRole.target, record.targetInstance)] {
             guard let instance else { continue }
-            try db.withStatement("INSERT INTO task_instances (pk, role, instance_id, ip, tenant, lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") {
+            try db.withStatement(Self.insertInstance) {
                 $0.bind(1, key)
                 $0.bind(2, role)
                 $0.bind(3, instance.id)
@@ -264,8 +289,8 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     }
 
     private func removeDetails(key: Int64) throws {
-        for table in ["task_tags", "task_instances"] {
-            try db.withStatement("DELETE FROM \(table) WHERE pk = ?1") {
+        for sql in [Self.deleteTags, Self.deleteInstances] {
+            try db.withStatement(sql) {
                 $0.bind(1, key)
                 try $0.run()
             }
@@ -273,7 +298,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     }
 
     private func indexName(key: Int64, lane: Int, name: String) throws {
-        try db.withStatement("INSERT INTO task_names (rowid, doc) VALUES (?1, ?2)") {
+        try db.withStatement(Self.insertName) {
             $0.bind(1, key)
             $0.bind(2, TrigramTokenizer.text(scope: Lane.nameScope(tenant: tenant, lane: lane), folded: JobQuery.fold(name)))
             try $0.run()
@@ -281,14 +306,14 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     }
 
     private func unindexName(key: Int64) throws {
-        try db.withStatement("DELETE FROM task_names WHERE rowid = ?1") {
+        try db.withStatement(Self.deleteName) {
             $0.bind(1, key)
             try $0.run()
         }
     }
 
     private func childKeys(of key: Int64) throws -> [Int64] {
-        try db.withStatement("SELECT pk FROM tasks WHERE parent_pk = ?1") { statement in
+        try db.withStatement(Self.childKeys) { statement in
             statement.bind(1, key)
             var keys: [Int64] = []
             while try statement.step() { keys.append(statement.int64(0)) }
@@ -298,11 +323,11 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
 
     private func removeRow(_ key: Int64) throws {
         try removeDetails(key: key)
-        try db.withStatement("DELETE FROM task_ids WHERE id = (SELECT id FROM tasks WHERE pk = ?1)") {
+        try db.withStatement(Self.deleteID) {
             $0.bind(1, key)
             try $0.run()
         }
-        try db.withStatement("DELETE FROM tasks WHERE pk = ?1") {
+        try db.withStatement(Self.deleteTask) {
             $0.bind(1, key)
             try $0.run()
         }
