@@ -79,26 +79,36 @@ public enum TrigramTokenizer {
         guard let split = input.firstIndex(of: separator) else { return SQLITE_OK }
         let scope = UnsafeRawBufferPointer(rebasing: input[...split])
         let textStart = split + 1
-        // Byte offsets where each character of the text starts (a UTF-8 lead byte is not 10xxxxxx).
-        var starts: [Int] = []
-        starts.reserveCapacity(input.count - textStart)
-        for index in textStart..<input.count where input[index] & 0xC0 != 0x80 { starts.append(index) }
-        let characters = starts.count
+        /// The byte offset where the character after the one at `offset` starts (a UTF-8 lead byte is not 10xxxxxx).
+        func nextCharacter(_ offset: Int) -> Int {
+            var next = offset + 1
+            while next < input.count, input[next] & 0xC0 == 0x80 { next += 1 }
+            return next
+        }
+        var characters = 0
+        var offset = textStart
+        while offset < input.count {
+            characters += 1
+            offset = nextCharacter(offset)
+        }
         guard characters > 0 else { return SQLITE_OK }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scope.count + 16) { buffer in
             _ = buffer.initialize(from: scope)
-            /// The token of the characters `first ..< first + count`, padded to three characters when `pad`.
-            func token(_ first: Int, _ count: Int, pad: Bool) -> Int32 {
-                let last = min(first + count, characters)
-                let start = starts[first]
-                let end = last < characters ? starts[last] : input.count
+            /// The token of `count` characters from byte `start`, padded to three characters when `pad`.
+            func token(from start: Int, _ count: Int, pad: Bool) -> Int32 {
+                var end = start
+                var taken = 0
+                while taken < count, end < input.count {
+                    end = nextCharacter(end)
+                    taken += 1
+                }
                 var length = scope.count
                 for index in start..<end {
                     buffer[length] = input[index]
                     length += 1
                 }
                 if pad {
-                    for _ in last..<(first + count) {
+                    for _ in taken..<count {
                         buffer[length] = TrigramTokenizer.pad
                         length += 1
                     }
@@ -106,16 +116,20 @@ public enum TrigramTokenizer {
                 return emit(UnsafeBufferPointer(rebasing: buffer[..<length]), start, end)
             }
             if isQuery {
-                if isPrefix || characters < 3 { return token(0, min(characters, 3), pad: false) }
-                for first in 0...(characters - 3) {
-                    let result = token(first, 3, pad: false)
+                if isPrefix || characters < 3 { return token(from: textStart, min(characters, 3), pad: false) }
+                var start = textStart
+                for _ in 0...(characters - 3) {
+                    let result = token(from: start, 3, pad: false)
                     if result != SQLITE_OK { return result }
+                    start = nextCharacter(start)
                 }
                 return SQLITE_OK
             }
-            for first in 0..<characters {
-                let result = token(first, 3, pad: true)
+            var start = textStart
+            for _ in 0..<characters {
+                let result = token(from: start, 3, pad: true)
                 if result != SQLITE_OK { return result }
+                start = nextCharacter(start)
             }
             return SQLITE_OK
         }

@@ -23,9 +23,10 @@ extension SQLiteStore {
             try await pool.onThread(db) { db in
                 try db.execute("PRAGMA cache_size = -\(Self.importCacheKiB)")
                 defer { try? db.execute("PRAGMA cache_size = -16384; PRAGMA shrink_memory") }
-                let writer = SQLiteTaskWriter(db, tenant: tenant)
+                let writer = SQLiteTaskWriter(db, tenant: tenant, batchesNames: true)
                 try Self.replaceExisting(records, writer: writer)
-                for (index, record) in records.enumerated() {
+                // Newest first: keys then ascend (TaskKey), so rows are appended to the B-trees rather than scattered.
+                for (index, record) in records.sorted(by: { $0.createTime > $1.createTime }).enumerated() {
                     try writer.insertTask(record)
                     if let progress, (index + 1) % 5_000 == 0 { progress(index + 1) }
                 }

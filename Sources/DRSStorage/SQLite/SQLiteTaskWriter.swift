@@ -9,10 +9,16 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     private var counts = CountDelta()
     /// The key counter (``TaskKey``): loaded on first use, stored back by ``finish()``.
     private var counter: Int64?
+    /// Name-index entries held back until ``finish()`` (see ``init(_:tenant:batchesNames:)``).
+    private var pendingNames: [(key: Int64, text: String)]?
 
-    init(_ db: SQLiteConnection, tenant: Int64) {
+    /// - Parameter batchesNames: hold name-index entries back and write them in key order at the end. FTS5 writes out
+    ///   its in-memory index whenever an entry's rowid is smaller than the one before (and merges what it wrote), so an
+    ///   import writing names in any other order paid for one such write per task.
+    init(_ db: SQLiteConnection, tenant: Int64, batchesNames: Bool = false) {
         self.db = db
         self.tenant = tenant
+        self.pendingNames = batchesNames ? [] : nil
     }
 
     // MARK: Statements
@@ -23,8 +29,6 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     static let storeCounter = SQL("UPDATE counters SET value = ?1 WHERE name = 'task_key'")
     static let loadCounter = SQL("SELECT value FROM counters WHERE name = 'task_key'")
     static let insertID = SQL("INSERT INTO task_ids (id, tenant, lane, pk) VALUES (?1, ?2, ?3, ?4)")
-    static let insertTag = SQL("INSERT INTO task_tags (pk, key, value, position, tenant, lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-    static let insertInstance = SQL("INSERT INTO task_instances (pk, role, instance_id, ip, tenant, lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
     static let insertName = SQL("INSERT INTO task_names (rowid, doc) VALUES (?1, ?2)")
     static let deleteName = SQL("DELETE FROM task_names WHERE rowid = ?1")
     static let childKeys = SQL("SELECT pk FROM tasks WHERE parent_pk = ?1")
@@ -166,8 +170,13 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         try removeRow(task.key)
     }
 
-    /// Writes the count changes and the key counter; call once, before COMMIT.
+    /// Writes the held-back name entries, the count changes and the key counter; call once, before COMMIT.
     func finish() throws {
+        if let names = pendingNames {
+            pendingNames = nil
+            for (key, text) in names.sorted(by: { $0.key < $1.key }) { try insertName(key: key, text: text) }
+            pendingNames = []
+        }
         for (rollup, sql) in zip(CountRollups.all, Self.countStatements) {
             for row in counts.rows(of: rollup) {
                 for statement in row.n < 0 ? [sql.upsert, sql.prune] : [sql.upsert] {
@@ -259,33 +268,51 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         statement.bind(first + 13, record.errorMessage)
     }
 
+    /// A task's tags and instances: one multi-row INSERT each.
     private func insertDetails(_ record: JobRecord, key: Int64, lane: Int?) throws {
+        let lane = lane.map(Int64.init)
         if !record.tags.isEmpty {
-            try db.withStatement(Self.insertTag) { statement in
+            try db.withStatement(Self.insertTags(record.tags.count)) { statement in
                 for (position, tag) in record.tags.enumerated() {
-                    statement.reset()
-                    statement.bind(1, key)
-                    statement.bind(2, tag.key)
-                    statement.bind(3, tag.value)
-                    statement.bind(4, position)
-                    statement.bind(5, tenant)
-                    statement.bind(6, lane.map(Int64.init))
-                    try statement.run()
+                    let first = Int32(position * 6)
+                    statement.bind(first + 1, key)
+                    statement.bind(first + 2, tag.key)
+                    statement.bind(first + 3, tag.value)
+                    statement.bind(first + 4, position)
+                    statement.bind(first + 5, tenant)
+                    statement.bind(first + 6, lane)
                 }
+                try statement.run()
             }
         }
-        for (role, instance) in [(InstanceRole.source, record.sourceInstance), (InstanceRole.target, record.targetInstance)] {
-            guard let instance else { continue }
-            try db.withStatement(Self.insertInstance) {
-                $0.bind(1, key)
-                $0.bind(2, role)
-                $0.bind(3, instance.id)
-                $0.bind(4, instance.ip)
-                $0.bind(5, tenant)
-                $0.bind(6, lane.map(Int64.init))
-                try $0.run()
-            }
+        let instances = [(InstanceRole.source, record.sourceInstance), (InstanceRole.target, record.targetInstance)].compactMap { role, instance in
+            instance.map { (role, $0) }
         }
+        guard !instances.isEmpty else { return }
+        try db.withStatement(Self.insertInstances[instances.count]) { statement in
+            for (index, (role, instance)) in instances.enumerated() {
+                let first = Int32(index * 6)
+                statement.bind(first + 1, key)
+                statement.bind(first + 2, role)
+                statement.bind(first + 3, instance.id)
+                statement.bind(first + 4, instance.ip)
+                statement.bind(first + 5, tenant)
+                statement.bind(first + 6, lane)
+            }
+            try statement.run()
+        }
+    }
+
+    /// `INSERT … VALUES (?1, … ?6), (?7, … ?12), …` with `rows` rows.
+    static func insertRows(_ table: String, _ columns: String, rows: Int) -> SQL {
+        SQL("INSERT INTO \(table) (\(columns)) VALUES " + (0..<rows).map { row in "(" + (1...6).map { "?\(row * 6 + $0)" }.joined(separator: ", ") + ")" }.joined(separator: ", "))
+    }
+
+    private static let tagStatements = (0...20).map { insertRows("task_tags", "pk, key, value, position, tenant, lane", rows: $0) }
+    static let insertInstances = (0...2).map { insertRows("task_instances", "pk, role, instance_id, ip, tenant, lane", rows: $0) }
+
+    static func insertTags(_ count: Int) -> SQL {
+        count < tagStatements.count ? tagStatements[count] : insertRows("task_tags", "pk, key, value, position, tenant, lane", rows: count)
     }
 
     private func removeDetails(key: Int64) throws {
@@ -298,14 +325,24 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     }
 
     private func indexName(key: Int64, lane: Int, name: String) throws {
+        let text = TrigramTokenizer.text(scope: Lane.nameScope(tenant: tenant, lane: lane), folded: JobQuery.fold(name))
+        if pendingNames != nil {
+            pendingNames!.append((key, text))
+        } else {
+            try insertName(key: key, text: text)
+        }
+    }
+
+    private func insertName(key: Int64, text: String) throws {
         try db.withStatement(Self.insertName) {
             $0.bind(1, key)
-            $0.bind(2, TrigramTokenizer.text(scope: Lane.nameScope(tenant: tenant, lane: lane), folded: JobQuery.fold(name)))
+            $0.bind(2, text)
             try $0.run()
         }
     }
 
     private func unindexName(key: Int64) throws {
+        pendingNames?.removeAll { $0.key == key }
         try db.withStatement(Self.deleteName) {
             $0.bind(1, key)
             try $0.run()
