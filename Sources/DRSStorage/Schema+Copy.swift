@@ -19,7 +19,14 @@ extension Schema {
 
     static let taskColumns = """
         pk, tenant, lane, parent_pk, status, engine, net, eps, scenario, direction, task_type, charging, current_action, \
-        billing_tag, node_new_framework, child_count, created_ms, id, name, description, error_msg
+        billing_tag, node_new_framework, child_count, created_ms, id, name, description, error_msg, source_id, source_ip, target_id, \
+        target_ip
+        """
+
+    /// The old instance rows of `jobs j`, joined as `si` and `ti`.
+    static let instanceJoins = """
+        LEFT JOIN job_instances si ON si.job_pk = j.pk AND si.role = 'source'
+        LEFT JOIN job_instances ti ON ti.job_pk = j.pk AND ti.role = 'target'
         """
 
     /// Top-level tasks get a lane: scenario code * 2, plus 1 when DELETED.
@@ -37,12 +44,7 @@ extension Schema {
         INSERT INTO task_tags (pk, key, value, position, tenant, lane)
         SELECT k.new_pk, g.key, g.value, g.position, t.tenant, t.lane
         FROM job_tags g JOIN migrated_keys k ON k.old_pk = g.job_pk JOIN tasks t ON t.pk = k.new_pk
-        """,
         """
-        INSERT INTO task_instances (pk, role, instance_id, ip, tenant, lane)
-        SELECT k.new_pk, CASE i.role WHEN 'source' THEN 0 ELSE 1 END, i.instance_id, i.ip, t.tenant, t.lane
-        FROM job_instances i JOIN migrated_keys k ON k.old_pk = i.job_pk JOIN tasks t ON t.pk = k.new_pk
-        """,
     ]
 
     /// The old tables; on SQLite also the old name index, a table there (on PostgreSQL it was an index of `jobs`), dropped
@@ -63,9 +65,10 @@ extension Schema {
             """
             INSERT INTO tasks (\(taskColumns))
             SELECT k.new_pk, t.tenant, \(lane(deleted: "(j.status = 'DELETED')")), p.new_pk, \(copiedColumns),
-                CAST(strftime('%s', j.create_time) AS INTEGER) * 1000, j.id, j.name, j.description, j.error_msg
+                CAST(strftime('%s', j.create_time) AS INTEGER) * 1000, j.id, j.name, j.description, j.error_msg,
+                si.instance_id, si.ip, ti.instance_id, ti.ip
             FROM jobs j JOIN migrated_keys k ON k.old_pk = j.pk JOIN tenants t ON t.project_id = j.project_id
-                LEFT JOIN migrated_keys p ON p.old_pk = j.parent_pk
+                LEFT JOIN migrated_keys p ON p.old_pk = j.parent_pk \(instanceJoins)
             """,
             """
             INSERT INTO task_names (rowid, doc)
@@ -88,10 +91,10 @@ extension Schema {
             INSERT INTO tasks (\(taskColumns), name_folded, grams)
             SELECT k.new_pk, t.tenant, \(lane(deleted: "CASE WHEN j.status = 'DELETED' THEN 1 ELSE 0 END")), p.new_pk,
                 \(copiedColumns), extract(epoch FROM j.create_time::timestamp)::bigint * 1000, j.id, j.name, j.description,
-                j.error_msg, j.name_folded,
+                j.error_msg, si.instance_id, si.ip, ti.instance_id, ti.ip, j.name_folded,
                 CASE WHEN j.parent_pk IS NULL THEN drs_name_grams(t.tenant || '.' || (\(lane(deleted: "CASE WHEN j.status = 'DELETED' THEN 1 ELSE 0 END"))), j.name_folded) END
             FROM jobs j JOIN migrated_keys k ON k.old_pk = j.pk JOIN tenants t ON t.project_id = j.project_id
-                LEFT JOIN migrated_keys p ON p.old_pk = j.parent_pk
+                LEFT JOIN migrated_keys p ON p.old_pk = j.parent_pk \(instanceJoins)
             """,
             "SELECT setval('task_key_seq', (SELECT count(*) + 1 FROM jobs))",
         ] + copyMemberships + copyCounts + dropOld(.postgres)

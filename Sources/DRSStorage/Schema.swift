@@ -78,7 +78,11 @@ enum Schema {
                 id {TEXT} NOT NULL,
                 name TEXT NOT NULL,
                 description TEXT NOT NULL,
-                error_msg TEXT
+                error_msg TEXT,
+                source_id {TEXT},
+                source_ip {TEXT},
+                target_id {TEXT},
+                target_ip {TEXT}
             )
             """,
             "CREATE INDEX tasks_children ON tasks (parent_pk, created_ms, id) WHERE parent_pk IS NOT NULL",
@@ -95,19 +99,6 @@ enum Schema {
             """,
             "CREATE INDEX task_tags_value ON task_tags (tenant, lane, key, value, pk) WHERE lane IS NOT NULL",
             "CREATE INDEX task_tags_key ON task_tags (tenant, lane, key, pk) WHERE lane IS NOT NULL",
-            """
-            CREATE TABLE task_instances (
-                pk {INT} NOT NULL,
-                role {CODE} NOT NULL,
-                instance_id {TEXT},
-                ip {TEXT},
-                tenant {INT} NOT NULL,
-                lane {CODE},
-                PRIMARY KEY (pk, role)
-            ) {WITHOUT ROWID}
-            """,
-            "CREATE INDEX task_instances_id ON task_instances (tenant, lane, instance_id, pk) WHERE lane IS NOT NULL AND instance_id IS NOT NULL",
-            "CREATE INDEX task_instances_ip ON task_instances (tenant, lane, ip, pk) WHERE lane IS NOT NULL AND ip IS NOT NULL",
             // The exact totals (CountRollups): top-level tasks per tenant, lane and dimensions.
             "CREATE TABLE counts_lane (tenant {INT} NOT NULL, lane {CODE} NOT NULL, n {INT} NOT NULL, PRIMARY KEY (tenant, lane)) {WITHOUT ROWID}",
             """
@@ -150,6 +141,11 @@ enum Schema {
             "CREATE INDEX tasks_status ON tasks (tenant, lane, status, pk, engine, net, eps) WHERE lane IS NOT NULL",
             "CREATE INDEX tasks_engine ON tasks (tenant, lane, engine, pk, status, net, eps) WHERE lane IS NOT NULL",
             "CREATE INDEX tasks_eps ON tasks (tenant, lane, eps, pk, status, engine, net) WHERE lane IS NOT NULL",
+            // The source and target instances' IDs and IPs (canonical): one list per kind and side.
+            "CREATE INDEX tasks_source_id ON tasks (tenant, lane, source_id, pk) WHERE lane IS NOT NULL AND source_id IS NOT NULL",
+            "CREATE INDEX tasks_target_id ON tasks (tenant, lane, target_id, pk) WHERE lane IS NOT NULL AND target_id IS NOT NULL",
+            "CREATE INDEX tasks_source_ip ON tasks (tenant, lane, source_ip, pk) WHERE lane IS NOT NULL AND source_ip IS NOT NULL",
+            "CREATE INDEX tasks_target_ip ON tasks (tenant, lane, target_ip, pk) WHERE lane IS NOT NULL AND target_ip IS NOT NULL",
             // The name index: drs_trigram tokens are scoped to one tenant's lane (TrigramTokenizer); rowid = task key.
             "CREATE VIRTUAL TABLE task_names USING fts5(doc, content='', contentless_delete=1, tokenize='drs_trigram')",
         ] + legacySQLiteCopy + [
@@ -188,6 +184,10 @@ enum Schema {
             $$
             """,
             "CREATE INDEX tasks_grams ON tasks USING gin (grams) WHERE lane IS NOT NULL",
+            "CREATE INDEX tasks_source_id ON tasks (tenant, lane, source_id) WHERE lane IS NOT NULL AND source_id IS NOT NULL",
+            "CREATE INDEX tasks_target_id ON tasks (tenant, lane, target_id) WHERE lane IS NOT NULL AND target_id IS NOT NULL",
+            "CREATE INDEX tasks_source_ip ON tasks (tenant, lane, source_ip) WHERE lane IS NOT NULL AND source_ip IS NOT NULL",
+            "CREATE INDEX tasks_target_ip ON tasks (tenant, lane, target_ip) WHERE lane IS NOT NULL AND target_ip IS NOT NULL",
         ] + legacyPostgresCopy
     )
 }

@@ -2,7 +2,7 @@ import DRSDomain
 
 /// The text columns of a task row.
 public enum TaskText: Int32, Sendable {
-    case id, name, description, errorMessage, enterpriseProjectID
+    case id, name, description, errorMessage, enterpriseProjectID, sourceID, sourceIP, targetID, targetIP
 }
 
 /// The catalogue columns of a task row (stored as ``CatalogueValue/code``).
@@ -16,8 +16,8 @@ public protocol TaskRowView: AnyObject {
     var createTime: Int64 { get }
     /// The bytes of a text column (empty for NULL).
     func text(_ column: TaskText) -> UnsafeRawBufferPointer
-    /// Whether `error_msg` is set.
-    var hasErrorMessage: Bool { get }
+    /// Whether a text column is NULL.
+    func isNull(_ column: TaskText) -> Bool
     /// A catalogue column's code; -1 when it is NULL (no `current_action`).
     func code(_ column: TaskCode) -> Int
     var billingTag: Bool { get }
@@ -44,12 +44,26 @@ extension TaskRowView {
         String(decoding: text(column), as: UTF8.self)
     }
 
+    /// A text column as a `String`, nil when it is NULL.
+    public func optionalString(_ column: TaskText) -> String? {
+        isNull(column) ? nil : string(column)
+    }
+
+    /// Whether `error_msg` is set.
+    public var hasErrorMessage: Bool { !isNull(.errorMessage) }
+
+    /// An instance from the ID and IP columns of one side.
+    private func instance(_ id: TaskText, _ ip: TaskText) -> JobRecord.Instance? {
+        let instance = JobRecord.Instance(id: optionalString(id), ip: optionalString(ip))
+        return instance.id == nil && instance.ip == nil ? nil : instance
+    }
+
     func value<T: CatalogueValue>(_ column: TaskCode, _ type: T.Type) throws -> T {
         guard let value = T(code: code(column)) else { throw StoreError.corrupt("task \(string(.id)): \(column) code \(code(column))") }
         return value
     }
 
-    /// The row as a record (without tags, instances or children).
+    /// The row as a record (without tags or children).
     public func record() throws -> JobRecord {
         var record = JobRecord(
             id: string(.id),
@@ -69,6 +83,8 @@ extension TaskRowView {
         record.enterpriseProjectID = string(.enterpriseProjectID)
         record.chargingMode = try value(.charging, ChargingMode.self)
         record.currentAction = code(.currentAction) < 0 ? nil : try value(.currentAction, CurrentAction.self)
+        record.sourceInstance = instance(.sourceID, .sourceIP)
+        record.targetInstance = instance(.targetID, .targetIP)
         return record
     }
 }

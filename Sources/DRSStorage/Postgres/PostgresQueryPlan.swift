@@ -28,8 +28,11 @@ struct PostgresQueryPlan {
             statement += condition
             statement += ")"
         }
-        if !query.instanceIDs.isEmpty { member("task_instances", "m.instance_id = ANY(\(bind: Array(Set(query.instanceIDs)).sorted()))") }
-        if let ip = query.instanceIP { member("task_instances", "m.ip = \(bind: ip)") }
+        if !query.instanceIDs.isEmpty {
+            let ids = Array(Set(query.instanceIDs)).sorted()
+            statement += " AND (t.source_id = ANY(\(bind: ids)) OR t.target_id = ANY(\(bind: ids)))"
+        }
+        if let ip = query.instanceIP { statement += " AND (t.source_ip = \(bind: ip) OR t.target_ip = \(bind: ip))" }
         for tag in query.tags {
             if let value = tag.value {
                 member("task_tags", "m.key = \(bind: tag.key) AND m.value = \(bind: value)")

@@ -6,12 +6,16 @@ enum PostgresTaskColumns {
     static func list(_ alias: String) -> String {
         [
             "created_ms", "id", "name", "status", "description", "error_msg", "engine", "net", "billing_tag", "direction", "scenario",
-            "task_type", "node_new_framework", "charging", "current_action", "eps", "child_count", "pk", "parent_pk",
+            "task_type", "node_new_framework", "charging", "current_action", "eps", "child_count", "pk", "parent_pk", "source_id",
+            "source_ip", "target_id", "target_ip",
         ].map { "\(alias).\($0)" }.joined(separator: ", ")
     }
 
-    static let count = 19
-    static let texts: [TaskText: Int] = [.id: 1, .name: 2, .description: 4, .errorMessage: 5, .enterpriseProjectID: 15]
+    static let count = 23
+    static let texts: [TaskText: Int] = [
+        .id: 1, .name: 2, .description: 4, .errorMessage: 5, .enterpriseProjectID: 15, .sourceID: 19, .sourceIP: 20, .targetID: 21,
+        .targetIP: 22,
+    ]
     static let codes: [TaskCode: Int] = [
         .status: 3, .engine: 6, .net: 7, .direction: 9, .use: 10, .taskType: 11, .charging: 13, .currentAction: 14,
     ]
@@ -86,7 +90,7 @@ final class PostgresRowCursor: TaskRowCursor {
         return UnsafeRawBufferPointer(rebasing: arena[range])
     }
 
-    var hasErrorMessage: Bool { textRanges[5] != nil }
+    func isNull(_ column: TaskText) -> Bool { textRanges[PostgresTaskColumns.texts[column]!] == nil }
     func code(_ column: TaskCode) -> Int { integers[PostgresTaskColumns.codes[column]!].map { Int($0) } ?? -1 }
     var billingTag: Bool { integers[8] != 0 }
     var nodeNewFramework: Bool { integers[12] != 0 }

@@ -92,7 +92,7 @@ extension PostgresStore {
         }
     }
 
-    /// The tags and instances of tasks by key.
+    /// The tags of tasks by key (their instances are columns of their rows).
     static func details(of keys: [Int64], on connection: PostgresConnection, logger: Logger) async throws -> TaskDetails {
         var details = TaskDetails()
         let tags = PostgresStatement("SELECT pk, key, value FROM task_tags WHERE pk = ANY(\(bind: keys)) ORDER BY pk, position")
@@ -100,23 +100,15 @@ extension PostgresStore {
             let (key, name, value) = try row.decode((Int64, String, String).self)
             details.tags[key, default: []].append(JobRecord.Tag(key: name, value: value))
         }
-        let instances = PostgresStatement("SELECT pk, role, instance_id, ip FROM task_instances WHERE pk = ANY(\(bind: keys))")
-        try await PreparedStatements.forEachRow(instances, on: connection, logger: logger) { row in
-            let (key, role, id, ip) = try row.decode((Int64, Int, String?, String?).self)
-            details.instances[key, default: [:]][role] = JobRecord.Instance(id: id, ip: ip)
-        }
         return details
     }
 }
 
-/// Tags and instances of several tasks.
+/// The tags of several tasks.
 struct TaskDetails {
     var tags: [Int64: [JobRecord.Tag]] = [:]
-    var instances: [Int64: [Int: JobRecord.Instance]] = [:]
 
     func fill(_ record: inout JobRecord, key: Int64) {
         record.tags = tags[key] ?? []
-        record.sourceInstance = instances[key]?[InstanceRole.source]
-        record.targetInstance = instances[key]?[InstanceRole.target]
     }
 }

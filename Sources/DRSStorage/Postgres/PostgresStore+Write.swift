@@ -33,7 +33,7 @@ extension PostgresStore {
             try await writer.finish()
         }
         if records.count >= 1_000 {
-            _ = try await rows(PostgresStatement("ANALYZE tasks, task_tags, task_instances"))
+            _ = try await rows(PostgresStatement("ANALYZE tasks, task_tags"))
         }
     }
 }

@@ -115,11 +115,13 @@ final class PostgresTaskWriter: TaskWriter {
         var statement = PostgresStatement(
             """
             INSERT INTO tasks (pk, tenant, lane, parent_pk, child_count, created_ms, id, status, engine, net, eps, scenario, direction,
-                task_type, charging, current_action, billing_tag, node_new_framework, name, description, error_msg, name_folded, grams)
+                task_type, charging, current_action, billing_tag, node_new_framework, name, description, error_msg, source_id, source_ip,
+                target_id, target_ip, name_folded, grams)
             SELECT u.pk, \(bind: tenant), NULLIF(u.lane, \(bind: Self.null)), NULLIF(u.parent_pk, \(bind: Self.null)), u.child_count,
                 u.created_ms, u.id, u.status, u.engine, u.net, u.eps, u.scenario, u.direction, u.task_type, u.charging,
                 NULLIF(u.current_action, \(bind: Self.null)), u.billing_tag, u.node_new_framework, u.name, u.description,
-                CASE WHEN u.has_error THEN u.error_msg END, u.name_folded,
+                CASE WHEN u.has_error THEN u.error_msg END, NULLIF(u.source_id, ''), NULLIF(u.source_ip, ''),
+                NULLIF(u.target_id, ''), NULLIF(u.target_ip, ''), u.name_folded,
                 CASE WHEN u.lane <> \(bind: Self.null) THEN drs_name_grams(\(bind: tenant)::text || '.' || u.lane, u.name_folded) END
             FROM unnest(
             """
@@ -133,20 +135,22 @@ final class PostgresTaskWriter: TaskWriter {
         statement += ", \(bind: records.map { $0.currentAction.map { Int64($0.code) } ?? Self.null })"
         statement += ", \(bind: codes { $0.billingTag ? 1 : 0 }), \(bind: codes { $0.nodeNewFramework ? 1 : 0 })"
         statement += ", \(bind: records.map(\.name)), \(bind: records.map(\.description)), \(bind: records.map { $0.errorMessage != nil })"
-        statement += ", \(bind: records.map { $0.errorMessage ?? "" }), \(bind: records.map { JobQuery.fold($0.name) })"
+        statement += ", \(bind: records.map { $0.errorMessage ?? "" })"
+        statement += ", \(bind: records.map { $0.sourceInstance?.id ?? "" }), \(bind: records.map { $0.sourceInstance?.ip ?? "" })"
+        statement += ", \(bind: records.map { $0.targetInstance?.id ?? "" }), \(bind: records.map { $0.targetInstance?.ip ?? "" })"
+        statement += ", \(bind: records.map { JobQuery.fold($0.name) })"
         statement += """
             ) AS u(pk, lane, parent_pk, child_count, created_ms, id, status, engine, net, eps, scenario, direction, task_type, charging,
-                current_action, billing_tag, node_new_framework, name, description, has_error, error_msg, name_folded)
+                current_action, billing_tag, node_new_framework, name, description, has_error, error_msg, source_id, source_ip, target_id,
+                target_ip, name_folded)
             ON CONFLICT (pk) DO NOTHING RETURNING pk
             """
         return try await all(statement).map { try $0.decode(Int64.self) }
     }
 
+    /// The tags of tasks, in one INSERT.
     private func insertDetails(_ tasks: [(record: JobRecord, key: Int64, lane: Int?)]) async throws {
         var tags: (keys: [Int64], names: [String], values: [String], positions: [Int64], lanes: [Int64]) = ([], [], [], [], [])
-        var instances: (keys: [Int64], roles: [Int64], ids: [String], hasID: [Bool], ips: [String], hasIP: [Bool], lanes: [Int64]) = (
-            [], [], [], [], [], [], []
-        )
         for (record, key, lane) in tasks {
             let lane = lane.map(Int64.init) ?? Self.null
             for (position, tag) in record.tags.enumerated() {
@@ -156,42 +160,18 @@ final class PostgresTaskWriter: TaskWriter {
                 tags.positions.append(Int64(position))
                 tags.lanes.append(lane)
             }
-            for (role, instance) in [(InstanceRole.source, record.sourceInstance), (InstanceRole.target, record.targetInstance)] {
-                guard let instance else { continue }
-                instances.keys.append(key)
-                instances.roles.append(Int64(role))
-                instances.ids.append(instance.id ?? "")
-                instances.hasID.append(instance.id != nil)
-                instances.ips.append(instance.ip ?? "")
-                instances.hasIP.append(instance.ip != nil)
-                instances.lanes.append(lane)
-            }
         }
-        if !tags.keys.isEmpty {
-            try await run(
-                PostgresStatement(
-                    """
-                    INSERT INTO task_tags (pk, key, value, position, tenant, lane)
-                    SELECT u.pk, u.key, u.value, u.position, \(bind: tenant), NULLIF(u.lane, \(bind: Self.null))
-                    FROM unnest(\(bind: tags.keys), \(bind: tags.names), \(bind: tags.values), \(bind: tags.positions), \(bind: tags.lanes))
-                        AS u(pk, key, value, position, lane)
-                    """
-                )
+        guard !tags.keys.isEmpty else { return }
+        try await run(
+            PostgresStatement(
+                """
+                INSERT INTO task_tags (pk, key, value, position, tenant, lane)
+                SELECT u.pk, u.key, u.value, u.position, \(bind: tenant), NULLIF(u.lane, \(bind: Self.null))
+                FROM unnest(\(bind: tags.keys), \(bind: tags.names), \(bind: tags.values), \(bind: tags.positions), \(bind: tags.lanes))
+                    AS u(pk, key, value, position, lane)
+                """
             )
-        }
-        if !instances.keys.isEmpty {
-            try await run(
-                PostgresStatement(
-                    """
-                    INSERT INTO task_instances (pk, role, instance_id, ip, tenant, lane)
-                    SELECT u.pk, u.role, CASE WHEN u.has_id THEN u.instance_id END, CASE WHEN u.has_ip THEN u.ip END, \(bind: tenant),
-                        NULLIF(u.lane, \(bind: Self.null))
-                    FROM unnest(\(bind: instances.keys), \(bind: instances.roles), \(bind: instances.ids), \(bind: instances.hasID), \
-                    \(bind: instances.ips), \(bind: instances.hasIP), \(bind: instances.lanes)) AS u(pk, role, instance_id, has_id, ip, has_ip, lane)
-                    """
-                )
-            )
-        }
+        )
     }
 
     func update(_ task: StoredTask, to record: JobRecord) async throws {
@@ -211,7 +191,10 @@ final class PostgresTaskWriter: TaskWriter {
                     current_action = NULLIF(\(bind: record.currentAction.map { Int64($0.code) } ?? Self.null), \(bind: Self.null)), billing_tag = \(bind: record.billingTag ? 1 : 0),
                     node_new_framework = \(bind: record.nodeNewFramework ? 1 : 0), name = \(bind: record.name),
                     description = \(bind: record.description),
-                    error_msg = CASE WHEN \(bind: record.errorMessage != nil) THEN \(bind: record.errorMessage ?? "") END, name_folded = \(bind: folded),
+                    error_msg = CASE WHEN \(bind: record.errorMessage != nil) THEN \(bind: record.errorMessage ?? "") END,
+                    source_id = NULLIF(\(bind: record.sourceInstance?.id ?? ""), ''), source_ip = NULLIF(\(bind: record.sourceInstance?.ip ?? ""), ''),
+                    target_id = NULLIF(\(bind: record.targetInstance?.id ?? ""), ''), target_ip = NULLIF(\(bind: record.targetInstance?.ip ?? ""), ''),
+                    name_folded = \(bind: folded),
                     grams = CASE WHEN \(bind: laneCode) <> \(bind: Self.null) THEN drs_name_grams(\(bind: "\(tenant).\(lane ?? -1)"), \(bind: folded)) END
                 WHERE pk = \(bind: task.key)
                 """
@@ -224,7 +207,7 @@ final class PostgresTaskWriter: TaskWriter {
                 )
             }
         }
-        if record.tags != old.tags || record.sourceInstance != old.sourceInstance || record.targetInstance != old.targetInstance {
+        if record.tags != old.tags {
             try await removeDetails([task.key])
             try await insertDetails([(record, task.key, lane)])
         }
@@ -244,9 +227,7 @@ final class PostgresTaskWriter: TaskWriter {
     }
 
     private func removeDetails(_ keys: [Int64]) async throws {
-        for table in ["task_tags", "task_instances"] {
-            try await run(PostgresStatement("DELETE FROM \(raw: table) WHERE pk = ANY(\(bind: keys))"))
-        }
+        try await run(PostgresStatement("DELETE FROM task_tags WHERE pk = ANY(\(bind: keys))"))
     }
 
     /// Removes the tenant's tasks and subtasks with these IDs (with their children); refuses, before changing anything,

@@ -78,12 +78,15 @@ struct SQLiteQueryPlan {
         var sources: [any KeySource] = []
         let dimensions = self.dimensions
         if isCountedByRollups || !dimensions.isEmpty { sources.append(try dimensionKeys(db, dimensions)) }
+        // A task matches an instance ID or IP on either side: the union of the source's and the target's lists.
         if !query.instanceIDs.isEmpty {
-            let lists = try Set(query.instanceIDs).sorted().map { id in try membershipKeys(db, Self.byInstanceID, [id]) }
-            sources.append(lists.count == 1 ? lists[0] : UnionKeySource(lists))
+            let lists = try Set(query.instanceIDs).sorted().flatMap { id in
+                [try membershipKeys(db, Self.bySourceID, [id]), try membershipKeys(db, Self.byTargetID, [id])]
+            }
+            sources.append(UnionKeySource(lists))
         }
         if let ip = query.instanceIP {
-            sources.append(try membershipKeys(db, Self.byInstanceIP, [ip]))
+            sources.append(UnionKeySource([try membershipKeys(db, Self.bySourceIP, [ip]), try membershipKeys(db, Self.byTargetIP, [ip])]))
         }
         for tag in query.tags {
             if let value = tag.value {
@@ -113,8 +116,10 @@ struct SQLiteQueryPlan {
     private static func membership(_ table: String, _ condition: String, values: Int) -> SQL {
         SQL("SELECT pk FROM \(table) WHERE tenant = ?1 AND lane = ?2 AND \(condition) AND pk >= ?\(values + 3) ORDER BY pk")
     }
-    private static let byInstanceID = membership("task_instances INDEXED BY task_instances_id", "instance_id = ?3", values: 1)
-    private static let byInstanceIP = membership("task_instances INDEXED BY task_instances_ip", "ip = ?3", values: 1)
+    private static let bySourceID = membership("tasks INDEXED BY tasks_source_id", "source_id = ?3", values: 1)
+    private static let byTargetID = membership("tasks INDEXED BY tasks_target_id", "target_id = ?3", values: 1)
+    private static let bySourceIP = membership("tasks INDEXED BY tasks_source_ip", "source_ip = ?3", values: 1)
+    private static let byTargetIP = membership("tasks INDEXED BY tasks_target_ip", "target_ip = ?3", values: 1)
     private static let byTagValue = membership("task_tags INDEXED BY task_tags_value", "key = ?3 AND value = ?4", values: 2)
     private static let byTagKey = membership("task_tags INDEXED BY task_tags_key", "key = ?3", values: 1)
     private static let byName = SQL("SELECT rowid FROM task_names WHERE task_names MATCH ?1 AND rowid >= ?2 ORDER BY rowid")

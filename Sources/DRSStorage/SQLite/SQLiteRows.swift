@@ -5,7 +5,7 @@ import DRSSQLite
 enum SQLiteTaskColumns {
     static let list = """
         created_ms, id, name, status, description, error_msg, engine, net, billing_tag, direction, scenario, task_type, \
-        node_new_framework, charging, current_action, eps, child_count, pk, parent_pk
+        node_new_framework, charging, current_action, eps, child_count, pk, parent_pk, source_id, source_ip, target_id, target_ip
         """
     static let childCount: Int32 = 16
     static let key: Int32 = 17
@@ -18,6 +18,10 @@ enum SQLiteTaskColumns {
         case .description: return 4
         case .errorMessage: return 5
         case .enterpriseProjectID: return 15
+        case .sourceID: return 19
+        case .sourceIP: return 20
+        case .targetID: return 21
+        case .targetIP: return 22
         }
     }
 
@@ -138,7 +142,7 @@ extension SQLiteTaskRow {
 
     var createTime: Int64 { row.int64(0) }
     func text(_ column: TaskText) -> UnsafeRawBufferPointer { row.bytes(SQLiteTaskColumns.column(column)) }
-    var hasErrorMessage: Bool { !row.isNull(SQLiteTaskColumns.column(.errorMessage)) }
+    func isNull(_ column: TaskText) -> Bool { row.isNull(SQLiteTaskColumns.column(column)) }
     func code(_ column: TaskCode) -> Int {
         let index = SQLiteTaskColumns.column(column)
         // Only current_action may be NULL.

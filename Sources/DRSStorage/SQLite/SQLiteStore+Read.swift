@@ -105,9 +105,8 @@ extension SQLiteStore {
     static let commit = SQL("COMMIT")
     static let laneKeys = SQL("SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2 AND pk >= ?3 ORDER BY pk")
     static let tags = SQL("SELECT key, value FROM task_tags WHERE pk = ?1 ORDER BY position")
-    static let instances = SQL("SELECT role, instance_id, ip FROM task_instances WHERE pk = ?1")
 
-    /// Tags and instances of the task with key `key`.
+    /// The tags of the task with key `key` (its instances are columns of its row).
     static func addDetails(to record: inout JobRecord, key: Int64, _ db: SQLiteConnection) throws {
         record.tags = try db.withStatement(tags) { statement in
             statement.bind(1, key)
@@ -115,18 +114,5 @@ extension SQLiteStore {
             while try statement.step() { tags.append(JobRecord.Tag(key: statement.text(0) ?? "", value: statement.text(1) ?? "")) }
             return tags
         }
-        try db.withStatement(instances) { statement in
-            statement.bind(1, key)
-            while try statement.step() {
-                let instance = JobRecord.Instance(id: statement.text(1), ip: statement.text(2))
-                if statement.int(0) == InstanceRole.source { record.sourceInstance = instance } else { record.targetInstance = instance }
-            }
-        }
     }
-}
-
-/// `task_instances.role`.
-enum InstanceRole {
-    static let source = 0
-    static let target = 1
 }

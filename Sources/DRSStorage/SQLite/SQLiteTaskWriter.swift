@@ -35,9 +35,8 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     static let deleteID = SQL("DELETE FROM task_ids WHERE id = (SELECT id FROM tasks WHERE pk = ?1)")
     static let deleteTask = SQL("DELETE FROM tasks WHERE pk = ?1")
     static let deleteTags = SQL("DELETE FROM task_tags WHERE pk = ?1")
-    static let deleteInstances = SQL("DELETE FROM task_instances WHERE pk = ?1")
     static let moveLane = [
-        SQL("UPDATE task_tags SET lane = ?2 WHERE pk = ?1"), SQL("UPDATE task_instances SET lane = ?2 WHERE pk = ?1"),
+        SQL("UPDATE task_tags SET lane = ?2 WHERE pk = ?1"),
         SQL("UPDATE task_ids SET lane = ?2 WHERE id = (SELECT id FROM tasks WHERE pk = ?1)"),
     ]
     static let findByID = SQL("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE pk = (SELECT pk FROM task_ids WHERE id = ?1 AND tenant = ?2)")
@@ -45,15 +44,16 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         """
         UPDATE tasks SET lane = ?2, status = ?3, engine = ?4, net = ?5, eps = ?6, scenario = ?7, direction = ?8, task_type = ?9,
                 charging = ?10, current_action = ?11, billing_tag = ?12, node_new_framework = ?13, name = ?14, description = ?15,
-                error_msg = ?16
+                error_msg = ?16, source_id = ?17, source_ip = ?18, target_id = ?19, target_ip = ?20
             WHERE pk = ?1
         """
     )
     static let insertTask = SQL(
         """
             INSERT INTO tasks (pk, tenant, lane, parent_pk, child_count, created_ms, id, status, engine, net, eps, scenario, direction,
-                task_type, charging, current_action, billing_tag, node_new_framework, name, description, error_msg)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+                task_type, charging, current_action, billing_tag, node_new_framework, name, description, error_msg, source_id, source_ip,
+                target_id, target_ip)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)
         """
     )
     /// Per count table: add a change to a row (creating it), and remove the row when it reached zero.
@@ -145,7 +145,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
                 }
             }
         }
-        if record.tags != old.tags || record.sourceInstance != old.sourceInstance || record.targetInstance != old.targetInstance {
+        if record.tags != old.tags {
             try removeDetails(key: task.key)
             try insertDetails(record, key: task.key, lane: lane)
         }
@@ -250,7 +250,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         }
     }
 
-    /// Binds status … error_msg (14 values) from parameter `first` on, in the order of the INSERT and UPDATE above.
+    /// Binds status … target_ip (18 values) from parameter `first` on, in the order of the INSERT and UPDATE above.
     private func bindFields(_ record: JobRecord, _ statement: SQLiteStatement, from first: Int32) {
         statement.bind(first, record.status.code)
         statement.bind(first + 1, record.engineType.code)
@@ -266,9 +266,13 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         statement.bind(first + 11, record.name)
         statement.bind(first + 12, record.description)
         statement.bind(first + 13, record.errorMessage)
+        statement.bind(first + 14, record.sourceInstance?.id)
+        statement.bind(first + 15, record.sourceInstance?.ip)
+        statement.bind(first + 16, record.targetInstance?.id)
+        statement.bind(first + 17, record.targetInstance?.ip)
     }
 
-    /// A task's tags and instances: one multi-row INSERT each.
+    /// A task's tags: one multi-row INSERT.
     private func insertDetails(_ record: JobRecord, key: Int64, lane: Int?) throws {
         let lane = lane.map(Int64.init)
         if !record.tags.isEmpty {
@@ -285,38 +289,24 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
                 try statement.run()
             }
         }
-        let instances = [(InstanceRole.source, record.sourceInstance), (InstanceRole.target, record.targetInstance)].compactMap { role, instance in
-            instance.map { (role, $0) }
-        }
-        guard !instances.isEmpty else { return }
-        try db.withStatement(Self.insertInstances[instances.count]) { statement in
-            for (index, (role, instance)) in instances.enumerated() {
-                let first = Int32(index * 6)
-                statement.bind(first + 1, key)
-                statement.bind(first + 2, role)
-                statement.bind(first + 3, instance.id)
-                statement.bind(first + 4, instance.ip)
-                statement.bind(first + 5, tenant)
-                statement.bind(first + 6, lane)
-            }
-            try statement.run()
-        }
     }
 
     /// `INSERT … VALUES (?1, … ?6), (?7, … ?12), …` with `rows` rows.
     static func insertRows(_ table: String, _ columns: String, rows: Int) -> SQL {
-        SQL("INSERT INTO \(table) (\(columns)) VALUES " + (0..<rows).map { row in "(" + (1...6).map { "?\(row * 6 + $0)" }.joined(separator: ", ") + ")" }.joined(separator: ", "))
+        SQL(
+            "INSERT INTO \(table) (\(columns)) VALUES "
+                + (0..<rows).map { row in "(" + (1...6).map { "?\(row * 6 + $0)" }.joined(separator: ", ") + ")" }.joined(separator: ", ")
+        )
     }
 
     private static let tagStatements = (0...20).map { insertRows("task_tags", "pk, key, value, position, tenant, lane", rows: $0) }
-    static let insertInstances = (0...2).map { insertRows("task_instances", "pk, role, instance_id, ip, tenant, lane", rows: $0) }
 
     static func insertTags(_ count: Int) -> SQL {
         count < tagStatements.count ? tagStatements[count] : insertRows("task_tags", "pk, key, value, position, tenant, lane", rows: count)
     }
 
     private func removeDetails(key: Int64) throws {
-        for sql in [Self.deleteTags, Self.deleteInstances] {
+        for sql in [Self.deleteTags] {
             try db.withStatement(sql) {
                 $0.bind(1, key)
                 try $0.run()
