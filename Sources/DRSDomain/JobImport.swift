@@ -1,3 +1,5 @@
+import Foundation
+
 /// The import format of `data-and-cli.md`: `{"jobs": [record, …]}`, checked whole before anything is written.
 
 /// Why an import document was refused: where (`jobs[3].children[0].status`) and what.
@@ -25,11 +27,20 @@ public enum JobImport {
     public static func parse(
         _ bytes: some Collection<UInt8>,
         now: Int64,
-        makeID: () -> String = JobID.generate
+        makeID: @Sendable () -> String = JobID.generate
     ) throws(ImportError) -> [JobRecord] {
+        let bytes = Array(bytes)
+        if bytes.count >= parallelMinimumBytes, let records = parseInParallel(bytes, now: now, makeID: makeID) {
+            return try checked(records)
+        }
+        return try parseWhole(bytes, now: now, makeID: makeID)
+    }
+
+    /// Parses the document in one piece.
+    static func parseWhole(_ bytes: [UInt8], now: Int64, makeID: () -> String) throws(ImportError) -> [JobRecord] {
         let document: JSONValue
         do {
-            document = try JSONParser.parse(bytes, maxDepth: 16)
+            document = try JSONParser.parse(bytes, maxDepth: maxDepth)
         } catch {
             throw ImportError(path: "document", reason: "not valid JSON (\(error.reason) at byte \(error.offset))")
         }
@@ -38,19 +49,66 @@ public enum JobImport {
         else {
             throw ImportError(path: "document", reason: "expected an object {\"jobs\": [...]}")
         }
+        // Each record is checked, duplicates included, before the next is read: the first problem in document order is
+        // the one reported.
         var records: [JobRecord] = []
         var seen: [String: String] = [:]
         for (index, element) in elements.enumerated() {
-            let path = "jobs[\(index)]"
-            var record = try parseRecord(element, path: path, now: now, makeID: makeID, allowChildren: true)
-            for (childIndex, child) in record.children.enumerated() {
-                try remember(child.id, at: "\(path).children[\(childIndex)].id", in: &seen)
-            }
-            try remember(record.id, at: "\(path).id", in: &seen)
-            record.children.sort(by: JobRecord.childOrder)
-            records.append(record)
+            records.append(try parseRecord(element, path: "jobs[\(index)]", now: now, makeID: makeID, allowChildren: true))
+            try check(&records[index], at: index, seen: &seen)
         }
         return records
+    }
+
+    /// Nesting allowed in a document: the object, the `jobs` array, a record, its children, a child, its tags.
+    static let maxDepth = 16
+    /// Documents at least this large are parsed in pieces, one per processor.
+    static let parallelMinimumBytes = 1 << 20
+
+    /// The records of a well-formed document, parsed in as many pieces as there are processors; nil when anything is
+    /// wrong with it (the caller then parses it whole, for the exact error).
+    static func parseInParallel(_ bytes: [UInt8], now: Int64, makeID: @Sendable () -> String) -> [JobRecord]? {
+        guard let elements = bytes.withUnsafeBufferPointer({ JSONScan.elements(ofMember: "jobs", in: $0) }) else { return nil }
+        let pieces = max(1, min(ProcessInfo.processInfo.activeProcessorCount, elements.count / 1_000))
+        let results = ParallelResults<[JobRecord]?>(count: pieces)
+        DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+            let range = (elements.count * piece / pieces)..<(elements.count * (piece + 1) / pieces)
+            var records: [JobRecord] = []
+            records.reserveCapacity(range.count)
+            for index in range {
+                // The element, two levels down in the document.
+                guard let value = try? JSONParser.parse(bytes[elements[index]], maxDepth: maxDepth - 2),
+                    let record = try? parseRecord(value, path: "jobs[\(index)]", now: now, makeID: makeID, allowChildren: true)
+                else { return results.set(piece, nil) }
+                records.append(record)
+            }
+            results.set(piece, records)
+        }
+        var records: [JobRecord] = []
+        records.reserveCapacity(elements.count)
+        for piece in results.values {
+            guard let piece else { return nil }
+            records += piece
+        }
+        return records
+    }
+
+    /// Refuses IDs given twice (children included), and puts children in child order.
+    private static func checked(_ records: [JobRecord]) throws(ImportError) -> [JobRecord] {
+        var records = records
+        var seen: [String: String] = [:]
+        seen.reserveCapacity(records.count)
+        for index in records.indices { try check(&records[index], at: index, seen: &seen) }
+        return records
+    }
+
+    private static func check(_ record: inout JobRecord, at index: Int, seen: inout [String: String]) throws(ImportError) {
+        let path = "jobs[\(index)]"
+        for (childIndex, child) in record.children.enumerated() {
+            try remember(child.id, at: "\(path).children[\(childIndex)].id", in: &seen)
+        }
+        try remember(record.id, at: "\(path).id", in: &seen)
+        record.children.sort(by: JobRecord.childOrder)
     }
 
     private static func remember(_ id: String, at path: String, in seen: inout [String: String]) throws(ImportError) {
@@ -184,4 +242,20 @@ struct RecordFields {
         guard let value = try optional(name, type) else { throw error(name, "is required") }
         return value
     }
+}
+
+/// One result per piece of a parallel job, each set by its own piece.
+final class ParallelResults<Value>: @unchecked Sendable {
+    private var storage: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        storage = Array(repeating: nil, count: count)
+    }
+
+    func set(_ index: Int, _ value: Value) {
+        lock.withLock { storage[index] = value }
+    }
+
+    var values: [Value] { lock.withLock { storage.map { $0! } } }
 }

@@ -1,5 +1,6 @@
-import DRSDomain
 import Testing
+
+@testable import DRSDomain
 
 @Suite struct JobImportTests {
     static let minimal =
@@ -111,5 +112,40 @@ import Testing
 
     @Test func emptyListIsFine() throws {
         #expect(try parse(#"{"jobs":[]}"#).isEmpty)
+    }
+}
+
+/// Large documents are parsed in pieces in parallel: the same records as in one piece, and the same first error.
+@Suite struct ParallelImportTests {
+    static func document(_ count: Int, breaking broken: Int? = nil, duplicating duplicate: Int? = nil) -> [UInt8] {
+        let records = (0..<count).map { index -> String in
+            let id = index == duplicate ? "t-0" : "t-\(index)"
+            let status = index == broken ? "RUNNING" : "CONFIGURATION"
+            return
+                #"{"id":"\#(id)","name":"n \"\#(index)\" [x]","status":"\#(status)","engine_type":"mysql","net_type":"eip","job_direction":"up","db_use_type":"sync","task_type":"FULL_TRANS","create_time":"2024-01-02 03:04:05","tags":{"env":"p,r]o}d"},"children":[{"id":"c-\#(index)","name":"c","status":"CHILD_TRANSFER_STARTED","engine_type":"mysql","net_type":"eip","job_direction":"up","db_use_type":"sync","task_type":"FULL_TRANS"}]}"#
+        }
+        return Array(#"{"other": [1, {"a": "]"}], "jobs" : [ "#.utf8) + Array(records.joined(separator: " ,\n").utf8) + Array("]}".utf8)
+    }
+
+    @Test func piecesGiveWhatOnePieceGives() throws {
+        let bytes = Self.document(12_000)
+        #expect(bytes.count > JobImport.parallelMinimumBytes)
+        let split = JobImport.parseInParallel(bytes, now: 0, makeID: { "x" })
+        let parallel = try #require(split)
+        #expect(parallel == (try JobImport.parseWhole(bytes, now: 0, makeID: { "x" })))
+        #expect(try JobImport.parse(bytes, now: 0) == parallel)
+    }
+
+    @Test func theFirstErrorIsTheSame() throws {
+        for bytes in [Self.document(12_000, breaking: 9_000), Self.document(12_000, duplicating: 7_000)] {
+            #expect(throws: ImportError.self) { try JobImport.parseWhole(bytes, now: 0, makeID: { "x" }) }
+            var whole: ImportError?
+            do { _ = try JobImport.parseWhole(bytes, now: 0, makeID: { "x" }) } catch { whole = error }
+            var split: ImportError?
+            do { _ = try JobImport.parse(bytes, now: 0) } catch { split = error }
+            #expect(whole != nil && whole == split)
+        }
+        let broken = JobImport.parseInParallel(Self.document(12_000, breaking: 9_000), now: 0, makeID: { "x" })
+        #expect(broken == nil)
     }
 }
