@@ -22,20 +22,24 @@ enum PostgresTaskColumns {
     static let integerColumns = [0, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18]
 }
 
-/// Task rows received from PostgreSQL: `kind` (0 a task, 1 a subtask of the task before) followed by the task columns.
-/// Text columns are copied into a buffer of the cursor's own, valid until it moves.
+/// Task rows received from PostgreSQL: `kind` (0 a task, 1 a subtask of the task before), then the task columns (the
+/// rows of ``PostgresQueryPlan`` have two sort columns between them). Text columns are copied into a buffer of the
+/// cursor's own, valid until it moves.
 final class PostgresRowCursor: TaskRowCursor {
     private let rows: [PostgresRow]
-    /// Where the kind column is; the task columns follow it.
+    /// Where the kind column is.
     private let kindColumn: Int
+    /// Where the task columns start.
+    private let firstColumn: Int
     private var index = -1
     private var integers = [Int64?](repeating: nil, count: PostgresTaskColumns.count)
     private var textRanges = [Range<Int>?](repeating: nil, count: PostgresTaskColumns.count)
     private var arena: UnsafeMutableRawBufferPointer
 
-    init(_ rows: [PostgresRow], kindColumn: Int) {
+    init(_ rows: [PostgresRow], kindColumn: Int, firstColumn: Int? = nil) {
         self.rows = rows
         self.kindColumn = kindColumn
+        self.firstColumn = firstColumn ?? kindColumn + 3
         self.arena = .allocate(byteCount: 4096, alignment: 1)
     }
 
@@ -57,11 +61,11 @@ final class PostgresRowCursor: TaskRowCursor {
 
     private func load(_ row: PostgresRandomAccessRow) throws {
         for column in PostgresTaskColumns.integerColumns {
-            integers[column] = try row[kindColumn + 1 + column].decode(Int64?.self)
+            integers[column] = try row[firstColumn + column].decode(Int64?.self)
         }
         var used = 0
         for column in PostgresTaskColumns.texts.values {
-            guard var bytes = row[kindColumn + 1 + column].bytes else {
+            guard var bytes = row[firstColumn + column].bytes else {
                 textRanges[column] = nil
                 continue
             }

@@ -48,7 +48,7 @@ final class PostgresTaskWriter: TaskWriter {
     }
 
     private func stored(_ statement: PostgresStatement) async throws -> [StoredTask] {
-        let cursor = PostgresRowCursor(try await all(statement), kindColumn: 0)
+        let cursor = PostgresRowCursor(try await all(statement), kindColumn: 0, firstColumn: 1)
         var tasks: [StoredTask] = []
         while try cursor.next() != nil { tasks.append(StoredTask(key: cursor.key, parentKey: cursor.parentKey, record: try cursor.record())) }
         let details = try await PostgresStore.details(of: tasks.map(\.key), on: connection, logger: logger)
@@ -201,11 +201,7 @@ final class PostgresTaskWriter: TaskWriter {
             )
         )
         if lane != oldLane {
-            for table in ["task_tags", "task_instances"] {
-                try await run(
-                    PostgresStatement("UPDATE \(raw: table) SET lane = NULLIF(\(bind: laneCode), \(bind: Self.null)) WHERE pk = \(bind: task.key)")
-                )
-            }
+            try await run(PostgresStatement("UPDATE task_tags SET lane = NULLIF(\(bind: laneCode), \(bind: Self.null)) WHERE pk = \(bind: task.key)"))
         }
         if record.tags != old.tags {
             try await removeDetails([task.key])
