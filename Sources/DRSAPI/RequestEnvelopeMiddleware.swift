@@ -27,7 +27,9 @@ struct RequestEnvelopeMiddleware: RouterMiddleware {
         } catch {
             let apiError = APIError.from(error)
             if apiError.httpStatus >= 500 {
-                context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+                // One line per failure, whatever the error's own text holds (a statement's text spans lines).
+                let cause = String(reflecting: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+                context.logger.error("request failed", metadata: ["error": .string(cause)])
             }
             response = apiError.response(language: Language(header: request.headers[.xLanguage]), requestID: context.requestID)
         }

@@ -44,10 +44,20 @@ struct DatabaseOptions: ParsableArguments {
     /// Runs `body` with the store open and prepared, and closes it afterwards.
     func withStore<T: Sendable>(_ reader: ConfigReader, _ body: (any Store) async throws -> T) async throws -> T {
         let store = try await openStore(reader)
+        var prepared = false
         do {
-            return try await store.serving { try await body(store) }
-        } catch let error as StoreError {
-            throw CLIError("\(error)")
+            return try await store.serving {
+                prepared = true
+                return try await body(store)
+            }
+        } catch {
+            // Connecting happens in preparing: name the database (without a password) as opening does.
+            guard prepared else {
+                let location = reader.string(forKey: "drs.database", isSecret: true, default: StoreLocation.defaultPath)
+                throw CLIError("cannot open the database \(Self.redacted(location)): \(error)")
+            }
+            if let error = error as? StoreError { throw CLIError("\(error)") }
+            throw error
         }
     }
 }

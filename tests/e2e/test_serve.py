@@ -150,4 +150,5 @@ def test_unexpected_failures_are_logged_with_their_cause_and_never_sent(database
         server.stop()
     failure = [line for line in server.stderr_lines if "request failed" in line]
     assert len(failure) == 1
-    assert "task_tags" in failure[0] and headers["X-Request-Id"] in failure[0]
+    assert "task_tags" in failure[0], failure[0]
+    assert headers["X-Request-Id"] in failure[0]
