@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// The request context of every route: Hummingbird's core storage plus our request ID.
 public struct AppRequestContext: RequestContext {
@@ -9,6 +10,14 @@ public struct AppRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+    }
+
+    /// The context's logger with `request_id` in place of Hummingbird's own `hb.request.id`.
+    var loggerWithRequestID: Logger {
+        var logger = logger
+        logger[metadataKey: "request_id"] = .string(requestID)
+        logger[metadataKey: "hb.request.id"] = nil
+        return logger
     }
 }
 

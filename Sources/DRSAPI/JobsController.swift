@@ -35,7 +35,7 @@ struct JobsController: Sendable {
         case .all:
             // Surface an unavailable database as 503 before the 200 head is sent.
             _ = try await store.count(query, project: pathProject)
-            return Self.json(streamAll(query, project: pathProject, logger: context.logger))
+            return Self.json(streamAll(query, project: pathProject, logger: context.loggerWithRequestID))
         }
     }
 

@@ -19,8 +19,9 @@ struct RequestEnvelopeMiddleware: RouterMiddleware {
         let started = ContinuousClock.now
         var context = context
         context.requestID = Self.makeRequestID()
-        context.logger[metadataKey: "request_id"] = .string(context.requestID)
-        context.logger[metadataKey: "hb.request.id"] = nil
+        // Metadata costs a dictionary copy per request: set only when this request's line will be logged. Error and
+        // stream-failure lines add the request ID themselves.
+        if context.logger.logLevel <= .info { context.logger = context.loggerWithRequestID }
         var response: Response
         do {
             response = try await next(request, context)
@@ -29,7 +30,7 @@ struct RequestEnvelopeMiddleware: RouterMiddleware {
             if apiError.httpStatus >= 500 {
                 // One line per failure, whatever the error's own text holds (a statement's text spans lines).
                 let cause = String(reflecting: error).split(whereSeparator: \.isNewline).joined(separator: " ")
-                context.logger.error("request failed", metadata: ["error": .string(cause)])
+                context.loggerWithRequestID.error("request failed", metadata: ["error": .string(cause)])
             }
             response = apiError.response(language: Language(header: request.headers[.xLanguage]), requestID: context.requestID)
         }

@@ -37,6 +37,10 @@ public final class PostgresStore: Store {
         withOptions.options.maximumConnections = poolSize
         withOptions.options.minimumConnections = 0
         withOptions.options.connectionIdleTimeout = .seconds(60)
+        // Every statement is prepared once per connection with its values as parameters, and every plan starts from the
+        // tenant's own index entries: one generic plan per statement, instead of planning again on every run (custom
+        // plans cost 0.3-0.8 ms of planning per page, several times the page's execution).
+        withOptions.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
         self.client = PostgresClient(configuration: withOptions, backgroundLogger: logger)
         self.logger = logger
         self.acquireTimeout = acquireTimeout
