@@ -62,6 +62,19 @@ public final class SQLiteStatement {
         )
     }
 
+    /// Binds bytes as a blob (an empty buffer binds an empty blob, not NULL).
+    public func bind(_ index: Int32, blob: [UInt8]) {
+        blob.withUnsafeBytes { bytes in
+            _ = sqlite_nio_sqlite3_bind_blob64(
+                handle,
+                index,
+                bytes.baseAddress ?? UnsafeRawPointer(Self.emptyPointer),
+                UInt64(bytes.count),
+                sqliteTransient
+            )
+        }
+    }
+
     private static let empty: StaticString = ""
     private static var emptyPointer: UnsafePointer<CChar> { UnsafeRawPointer(empty.utf8Start).assumingMemoryBound(to: CChar.self) }
 
@@ -136,6 +149,12 @@ public final class SQLiteStatement {
     /// Empty for NULL.
     public func bytes(_ column: Int32) -> UnsafeRawBufferPointer {
         guard let pointer = sqlite_nio_sqlite3_column_text(handle, column) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite_nio_sqlite3_column_bytes(handle, column)))
+    }
+
+    /// The column's bytes as a blob, valid until the next `step` or `reset`. Empty for NULL.
+    public func blob(_ column: Int32) -> UnsafeRawBufferPointer {
+        guard let pointer = sqlite_nio_sqlite3_column_blob(handle, column) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite_nio_sqlite3_column_bytes(handle, column)))
     }
 

@@ -39,6 +39,11 @@ extension Schema {
         return "INSERT INTO \(rollup.table) (\(key), n) SELECT \(key), count(*) FROM tasks WHERE lane IS NOT NULL GROUP BY \(key)"
     }
 
+    /// Ordinals (Facets) for the moved top-level tasks; their facet bits are written after the migration
+    /// (``SQLiteStore/rebuildFacets(_:)``, ``PostgresStore/rebuildFacets(_:)``).
+    static let copyOrdinals =
+        "UPDATE tasks SET ord = r.n FROM (SELECT pk, row_number() OVER (ORDER BY pk) AS n FROM tasks WHERE lane IS NOT NULL) AS r WHERE r.pk = tasks.pk"
+
     static let copyMemberships: [String] = [
         """
         INSERT INTO task_tags (pk, key, value, position, tenant, lane)
@@ -77,6 +82,8 @@ extension Schema {
             """,
             "INSERT INTO task_ids (id, tenant, lane, pk) SELECT id, tenant, lane, pk FROM tasks",
             "UPDATE counters SET value = (SELECT count(*) FROM jobs) WHERE name = 'task_key'",
+            copyOrdinals,
+            "UPDATE counters SET value = (SELECT coalesce(max(ord), 0) FROM tasks) WHERE name = 'task_ord'",
         ] + copyMemberships + copyCounts + dropOld(.sqlite)
 
     static let legacyPostgresCopy: [String] =
@@ -97,5 +104,7 @@ extension Schema {
                 LEFT JOIN migrated_keys p ON p.old_pk = j.parent_pk \(instanceJoins)
             """,
             "SELECT setval('task_key_seq', (SELECT count(*) + 1 FROM jobs))",
+            copyOrdinals,
+            "SELECT setval('task_ord_seq', (SELECT coalesce(max(ord), 0) + 1 FROM tasks), false)",
         ] + copyMemberships + copyCounts + dropOld(.postgres)
 }

@@ -1,8 +1,9 @@
 import DRSDomain
-import DRSStorage
 import DRSTestSupport
 import Foundation
 import Testing
+
+@testable import DRSStorage
 
 /// Random tasks, random changes of every kind through the write path, and random queries, each answer checked against
 /// ``ReferenceQuery`` over a model kept in the test: totals, order (ties in the same millisecond included) and pages.
@@ -228,6 +229,13 @@ import Testing
                 }
             }
             try await Self.check(store, model, "rolled back")
+
+            // The facet bits the write path kept are the bits the tasks have.
+            let audit = try #require(store as? any FacetAudit)
+            let kept = try await audit.storedFacetBits()
+            #expect(!kept.isEmpty)
+            try await audit.rebuildFacetBits()
+            #expect(try await audit.storedFacetBits() == kept)
         }
     }
 }

@@ -64,8 +64,16 @@ struct PostgresQueryPlan {
         }
     }
 
-    /// `SELECT … AS n`: the number of matches, a sum of count rows when the query allows it.
+    /// The facets whose bits give the total (``Facets``), or nil.
+    var facetParts: [[String]]? { isCountedByRollups ? nil : Facets.parts(of: query) }
+
+    /// `SELECT … AS n`: the number of matches, a sum of count rows when the query allows it (0 when the facet bits give
+    /// it: they are read along, see ``page(offset:limit:)``).
     func total(into statement: inout PostgresStatement) {
+        if facetParts != nil {
+            statement += "SELECT 0::bigint AS n"
+            return
+        }
         guard isCountedByRollups else {
             statement += "SELECT count(*) AS n FROM matches"
             return
@@ -77,13 +85,38 @@ struct PostgresQueryPlan {
     }
 
     /// The rows (kind 0: a task, 1: its subtasks) of `source`, a relation of matches with columns pk, created_ms, id, in
-    /// answer order.
+    /// answer order; a last column holds facet bits in the rows that carry them (``facetRows``).
     static func rows(of source: String) -> String {
         """
-        SELECT 0 AS kind, s.created_ms AS sort_time, s.id AS sort_id, \(PostgresTaskColumns.list("t")) FROM \(source) s JOIN tasks t ON t.pk = s.pk
+        SELECT 0 AS kind, s.created_ms AS sort_time, s.id AS sort_id, \(PostgresTaskColumns.list("t")), NULL::bytea AS bits
+            FROM \(source) s JOIN tasks t ON t.pk = s.pk
         UNION ALL
-        SELECT 1, s.created_ms, s.id, \(PostgresTaskColumns.list("t")) FROM \(source) s JOIN tasks t ON t.parent_pk = s.pk
+        SELECT 1, s.created_ms, s.id, \(PostgresTaskColumns.list("t")), NULL FROM \(source) s JOIN tasks t ON t.parent_pk = s.pk
         """
+    }
+
+    /// Rows of kind 2: a chunk of facet bits each (chunk number as the sort time, facet as the sort ID, bits last).
+    func facetRows(_ facets: [String], into statement: inout PostgresStatement) {
+        statement += " UNION ALL SELECT 2, b.chunk, b.facet, "
+        statement += "\(raw: Array(repeating: "NULL", count: PostgresTaskColumns.count).joined(separator: ", ")), b.bits FROM task_bits b "
+        statement += "WHERE b.tenant = \(bind: tenant) AND b.facet = ANY(\(bind: facets))"
+    }
+
+    /// The facet bits of `facets`, chunk by chunk.
+    func facetBits(_ facets: [String]) -> PostgresStatement {
+        PostgresStatement("SELECT facet, chunk, bits FROM task_bits WHERE tenant = \(bind: tenant) AND facet = ANY(\(bind: facets))")
+    }
+
+    /// The total from facet rows: (facet, chunk number, bits) each.
+    static func facetTotal(_ parts: [[String]], _ rows: [(facet: String, chunk: Int64, bits: ByteBuffer)]) throws -> Int {
+        var chunks: [String: [Int64: BitChunk]] = [:]
+        for row in rows {
+            guard let chunk = row.bits.withUnsafeReadableBytes({ BitChunk(bytes: $0) }) else {
+                throw StoreError.corrupt("facet bits of \(row.facet)")
+            }
+            chunks[row.facet, default: [:]][row.chunk] = chunk
+        }
+        return Facets.count(parts, chunks: chunks)
     }
 
     static let rowOrder = "ORDER BY r.sort_time DESC, r.sort_id, r.kind, r.created_ms, r.id"
@@ -95,7 +128,9 @@ struct PostgresQueryPlan {
         statement +=
             "), page AS (SELECT pk, created_ms, id FROM matches ORDER BY created_ms DESC, id LIMIT \(bind: limit) OFFSET \(bind: offset)), total AS ("
         total(into: &statement)
-        statement += ") SELECT total.n, r.* FROM total LEFT JOIN (\(raw: Self.rows(of: "page"))) r ON true \(raw: Self.rowOrder)"
+        statement += ") SELECT total.n, r.* FROM total LEFT JOIN (\(raw: Self.rows(of: "page"))"
+        if let parts = facetParts { facetRows(Array(Set(parts.joined())).sorted(), into: &statement) }
+        statement += ") r ON true \(raw: Self.rowOrder)"
         return statement
     }
 

@@ -52,8 +52,8 @@ final class PostgresRowCursor: TaskRowCursor {
             index += 1
             guard index < rows.count else { return nil }
             let row = rows[index].makeRandomAccess()
-            // An empty page is one row with the total and NULL task columns.
-            guard let kind = try row[kindColumn].decode(Int?.self) else { continue }
+            // An empty page is one row with the total and NULL task columns; kind 2 rows carry facet bits.
+            guard let kind = try row[kindColumn].decode(Int?.self), kind < 2 else { continue }
             try load(row)
             return kind == 0 ? .task : .child
         }

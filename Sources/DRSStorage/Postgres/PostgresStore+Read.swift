@@ -12,12 +12,19 @@ extension PostgresStore {
         let (total, rows): (Int, [PostgresRow]) = try await withConnection { connection in
             guard let tenant = try await tenant(project, connection) else { return (0, []) }
             // One statement: one snapshot, one round trip.
-            let rows = try await PreparedStatements.all(
-                PostgresQueryPlan(query, tenant: tenant).page(offset: offset, limit: limit),
-                on: connection,
-                logger: logger
-            )
-            return (try rows.first?.makeRandomAccess()[0].decode(Int.self) ?? 0, rows)
+            let plan = PostgresQueryPlan(query, tenant: tenant)
+            let rows = try await PreparedStatements.all(plan.page(offset: offset, limit: limit), on: connection, logger: logger)
+            guard let parts = plan.facetParts else { return (try rows.first?.makeRandomAccess()[0].decode(Int.self) ?? 0, rows) }
+            // The facet bits came as rows of kind 2.
+            var bits: [(facet: String, chunk: Int64, bits: ByteBuffer)] = []
+            for row in rows {
+                let columns = row.makeRandomAccess()
+                guard try columns[1].decode(Int?.self) == 2 else { continue }
+                bits.append(
+                    (try columns[3].decode(String.self), try columns[2].decode(Int64.self), try columns[columns.count - 1].decode(ByteBuffer.self))
+                )
+            }
+            return (try PostgresQueryPlan.facetTotal(parts, bits), rows)
         }
         return try body(total, PostgresRowCursor(rows, kindColumn: 1))
     }
@@ -34,7 +41,13 @@ extension PostgresStore {
         try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { connection in
             guard let tenant = try await tenant(project, connection) else { return try await onTotal(0) }
             let plan = PostgresQueryPlan(query, tenant: tenant)
-            let total = try await PreparedStatements.all(plan.count(), on: connection, logger: logger).first?.decode(Int.self) ?? 0
+            let total: Int
+            if let parts = plan.facetParts {
+                let rows = try await PreparedStatements.all(plan.facetBits(Array(Set(parts.joined())).sorted()), on: connection, logger: logger)
+                total = try PostgresQueryPlan.facetTotal(parts, try rows.map { try $0.decode((String, Int64, ByteBuffer).self) })
+            } else {
+                total = try await PreparedStatements.all(plan.count(), on: connection, logger: logger).first?.decode(Int.self) ?? 0
+            }
             try await onTotal(total)
             try await Self.batches(plan.all(), batchSize: batchSize, on: connection, logger: logger) { rows in
                 try await emit(try render(PostgresRowCursor(rows, kindColumn: 0)))

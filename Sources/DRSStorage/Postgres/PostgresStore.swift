@@ -101,11 +101,33 @@ public final class PostgresStore: Store {
                     try await PreparedStatements.run(record, on: connection, logger: logger)
                     logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
                 }
+                if applied < 5 { try await rebuildFacets(connection) }
                 try await PreparedStatements.run(PostgresStatement("COMMIT"), on: connection, logger: logger)
             } catch {
                 try? await PreparedStatements.run(PostgresStatement("ROLLBACK"), on: connection, logger: logger)
                 throw error
             }
+        }
+    }
+
+    /// Writes the facet bits of every top-level task from the tasks themselves: after migration 5 moved the tasks of an
+    /// older database (a new database has none), and in tests that compare them with the bits the write path keeps.
+    func rebuildFacets(_ connection: PostgresConnection) async throws {
+        try await PreparedStatements.run(PostgresStatement("DELETE FROM task_bits"), on: connection, logger: logger)
+        var keys: [Int64: [Int64]] = [:]
+        let rows = try await PreparedStatements.all(
+            PostgresStatement("SELECT tenant, pk FROM tasks WHERE lane IS NOT NULL ORDER BY tenant, pk"),
+            on: connection,
+            logger: logger
+        )
+        for row in rows {
+            let (tenant, key) = try row.decode((Int64, Int64).self)
+            keys[tenant, default: []].append(key)
+        }
+        for (tenant, keys) in keys.sorted(by: { $0.key < $1.key }) {
+            let writer = PostgresTaskWriter(connection, tenant: tenant, logger: logger)
+            try await writer.addFacets(ofKeys: keys)
+            try await writer.finish()
         }
     }
 

@@ -9,6 +9,7 @@ final class PostgresTaskWriter: TaskWriter {
     let tenant: Int64
     let logger: Logger
     private var counts = CountDelta()
+    private var facets = FacetDelta()
 
     /// Rows per statement of a batch write.
     static let batchSize = 2_000
@@ -72,14 +73,16 @@ final class PostgresTaskWriter: TaskWriter {
         }
         var keys: [Int64] = []
         for chunk in records.chunks(of: Self.batchSize) {
-            let parents = try await insertRows(chunk.map { ($0, Lane.of($0.dbUseType, $0.status), nil) })
+            let ordinals = try await sequence("task_ord_seq", count: chunk.count)
+            let parents = try await insertRows(chunk.map { ($0, Lane.of($0.dbUseType, $0.status), nil) }, ordinals: ordinals)
             keys += parents
             var children: [(JobRecord, Int?, Int64?)] = []
-            for (record, key) in zip(chunk, parents) {
+            for (record, ordinal) in zip(chunk, ordinals) {
                 counts.add(CountKey(tenant: tenant, record: record), 1)
-                children += record.children.map { ($0, nil, key) }
+                facets.record(Facets.of(record, lane: Lane.of(record.dbUseType, record.status)), ordinal: ordinal, set: true)
             }
-            let childKeys = try await insertRows(children)
+            for (record, key) in zip(chunk, parents) { children += record.children.map { ($0, nil, key) } }
+            let childKeys = try await insertRows(children, ordinals: Array(repeating: Self.null, count: children.count))
             try await insertDetails(zip(chunk, parents).map { ($0, $1, Lane.of($0.dbUseType, $0.status)) })
             try await insertDetails(zip(children, childKeys).map { ($0.0, $1, nil) })
         }
@@ -87,13 +90,13 @@ final class PostgresTaskWriter: TaskWriter {
     }
 
     /// Inserts rows under new keys (create time and the key sequence); a key that is taken is replaced by one with the
-    /// sequence's next value. Returns the keys in order.
-    private func insertRows(_ rows: [(record: JobRecord, lane: Int?, parentKey: Int64?)]) async throws -> [Int64] {
+    /// sequence's next value. `ordinals` holds each row's ordinal (``null`` for subtasks). Returns the keys in order.
+    private func insertRows(_ rows: [(record: JobRecord, lane: Int?, parentKey: Int64?)], ordinals: [Int64]) async throws -> [Int64] {
         guard !rows.isEmpty else { return [] }
         var keys = try await newKeys(rows.map(\.record.createTime))
         var pending = Array(rows.indices)
         while !pending.isEmpty {
-            let inserted = Set(try await insertRowBatch(pending.map { (rows[$0], keys[$0]) }))
+            let inserted = Set(try await insertRowBatch(pending.map { (rows[$0], keys[$0]) }, ordinals: pending.map { ordinals[$0] }))
             pending = pending.filter { !inserted.contains(keys[$0]) }
             let fresh = try await newKeys(pending.map { rows[$0].record.createTime })
             for (index, key) in zip(pending, fresh) { keys[index] = key }
@@ -102,27 +105,33 @@ final class PostgresTaskWriter: TaskWriter {
     }
 
     private func newKeys(_ createTimes: [Int64]) async throws -> [Int64] {
-        guard !createTimes.isEmpty else { return [] }
-        let sequence = try await all(PostgresStatement("SELECT nextval('task_key_seq') FROM generate_series(1, \(bind: createTimes.count))"))
-            .map { try $0.decode(Int64.self) }
+        let sequence = try await sequence("task_key_seq", count: createTimes.count)
         return zip(createTimes, sequence).map { TaskKey.make(createTime: $0, sequence: $1) }
     }
 
+    /// The next `count` values of a sequence.
+    private func sequence(_ name: String, count: Int) async throws -> [Int64] {
+        guard count > 0 else { return [] }
+        return try await all(PostgresStatement("SELECT nextval('\(raw: name)') FROM generate_series(1, \(bind: count))"))
+            .map { try $0.decode(Int64.self) }
+    }
+
     /// One INSERT of many rows; returns the keys that were free.
-    private func insertRowBatch(_ rows: [((record: JobRecord, lane: Int?, parentKey: Int64?), Int64)]) async throws -> [Int64] {
+    private func insertRowBatch(_ rows: [((record: JobRecord, lane: Int?, parentKey: Int64?), Int64)], ordinals: [Int64]) async throws -> [Int64] {
         let records = rows.map(\.0.record)
         func codes(_ value: (JobRecord) -> Int) -> [Int64] { records.map { Int64(value($0)) } }
         var statement = PostgresStatement(
             """
             INSERT INTO tasks (pk, tenant, lane, parent_pk, child_count, created_ms, id, status, engine, net, eps, scenario, direction,
                 task_type, charging, current_action, billing_tag, node_new_framework, name, description, error_msg, source_id, source_ip,
-                target_id, target_ip, name_folded, grams)
+                target_id, target_ip, name_folded, grams, ord)
             SELECT u.pk, \(bind: tenant), NULLIF(u.lane, \(bind: Self.null)), NULLIF(u.parent_pk, \(bind: Self.null)), u.child_count,
                 u.created_ms, u.id, u.status, u.engine, u.net, u.eps, u.scenario, u.direction, u.task_type, u.charging,
                 NULLIF(u.current_action, \(bind: Self.null)), u.billing_tag, u.node_new_framework, u.name, u.description,
                 CASE WHEN u.has_error THEN u.error_msg END, NULLIF(u.source_id, ''), NULLIF(u.source_ip, ''),
                 NULLIF(u.target_id, ''), NULLIF(u.target_ip, ''), u.name_folded,
-                CASE WHEN u.lane <> \(bind: Self.null) THEN drs_name_grams(\(bind: tenant)::text || '.' || u.lane, u.name_folded) END
+                CASE WHEN u.lane <> \(bind: Self.null) THEN drs_name_grams(\(bind: tenant)::text || '.' || u.lane, u.name_folded) END,
+                NULLIF(u.ord, \(bind: Self.null))
             FROM unnest(
             """
         )
@@ -138,11 +147,11 @@ final class PostgresTaskWriter: TaskWriter {
         statement += ", \(bind: records.map { $0.errorMessage ?? "" })"
         statement += ", \(bind: records.map { $0.sourceInstance?.id ?? "" }), \(bind: records.map { $0.sourceInstance?.ip ?? "" })"
         statement += ", \(bind: records.map { $0.targetInstance?.id ?? "" }), \(bind: records.map { $0.targetInstance?.ip ?? "" })"
-        statement += ", \(bind: records.map { JobQuery.fold($0.name) })"
+        statement += ", \(bind: records.map { JobQuery.fold($0.name) }), \(bind: ordinals)"
         statement += """
             ) AS u(pk, lane, parent_pk, child_count, created_ms, id, status, engine, net, eps, scenario, direction, task_type, charging,
                 current_action, billing_tag, node_new_framework, name, description, has_error, error_msg, source_id, source_ip, target_id,
-                target_ip, name_folded)
+                target_ip, name_folded, ord)
             ON CONFLICT (pk) DO NOTHING RETURNING pk
             """
         return try await all(statement).map { try $0.decode(Int64.self) }
@@ -207,7 +216,26 @@ final class PostgresTaskWriter: TaskWriter {
             try await removeDetails([task.key])
             try await insertDetails([(record, task.key, lane)])
         }
-        if isTopLevel { counts.move(from: CountKey(tenant: tenant, record: old), to: CountKey(tenant: tenant, record: record)) }
+        if let oldLane, let lane {
+            counts.move(from: CountKey(tenant: tenant, record: old), to: CountKey(tenant: tenant, record: record))
+            let ordinal = try await ordinal(of: task.key)
+            facets.move(ordinal: ordinal, from: Facets.of(old, lane: oldLane), to: Facets.of(record, lane: lane))
+        }
+    }
+
+    private func ordinal(of key: Int64) async throws -> Int64 {
+        guard let ordinal = try await ordinals(of: [key])[key] else { throw StoreError.corrupt("task \(key) has no ordinal") }
+        return ordinal
+    }
+
+    /// The ordinals of top-level tasks by key.
+    private func ordinals(of keys: [Int64]) async throws -> [Int64: Int64] {
+        var ordinals: [Int64: Int64] = [:]
+        for row in try await all(PostgresStatement("SELECT pk, ord FROM tasks WHERE pk = ANY(\(bind: keys)) AND ord IS NOT NULL")) {
+            let (key, ordinal) = try row.decode((Int64, Int64).self)
+            ordinals[key] = ordinal
+        }
+        return ordinals
     }
 
     func remove(_ task: StoredTask) async throws {
@@ -215,6 +243,8 @@ final class PostgresTaskWriter: TaskWriter {
         if task.parentKey == nil {
             keys += try await all(PostgresStatement("SELECT pk FROM tasks WHERE parent_pk = \(bind: task.key)")).map { try $0.decode(Int64.self) }
             counts.add(CountKey(tenant: tenant, record: task.record), -1)
+            let lane = Lane.of(task.record.dbUseType, task.record.status)
+            facets.record(Facets.of(task.record, lane: lane), ordinal: try await ordinal(of: task.key), set: false)
         } else if let parent = task.parentKey {
             try await run(PostgresStatement("UPDATE tasks SET child_count = child_count - 1 WHERE pk = \(bind: parent)"))
         }
@@ -258,6 +288,17 @@ final class PostgresTaskWriter: TaskWriter {
             let (lane, status, engine, net, eps, n) = try row.decode((Int, Int, Int, Int, String, Int).self)
             counts.add(CountKey(tenant: tenant, lane: lane, status: status, engine: engine, net: net, eps: eps), -n)
         }
+        // Facet bits: the removed top-level tasks, as stored.
+        let ordinals = try await ordinals(of: topLevel)
+        for chunk in topLevel.chunks(of: Self.batchSize) {
+            let statement = PostgresStatement(
+                "SELECT 0, \(raw: PostgresTaskColumns.list("t")) FROM tasks t WHERE t.pk = ANY(\(bind: Array(chunk)))"
+            )
+            for task in try await stored(statement) {
+                let lane = Lane.of(task.record.dbUseType, task.record.status)
+                facets.record(Facets.of(task.record, lane: lane), ordinal: ordinals[task.key] ?? 0, set: false)
+            }
+        }
         // Subtasks whose parent stays lose a child.
         for task in found.values {
             guard let parent = task.parentKey, !removed.contains(parent) else { continue }
@@ -271,6 +312,11 @@ final class PostgresTaskWriter: TaskWriter {
     /// Writes the count changes, in one order (table, then key), so that concurrent writers never wait on each other in
     /// a circle; call once, before COMMIT.
     func finish() async throws {
+        // Writers of one tenant finish one at a time: facet chunks are read, changed and written back whole, so two
+        // writers must not both create the same chunk. Held from here to COMMIT, the last moments of the transaction.
+        if !counts.isEmpty || !facets.isEmpty {
+            try await run(PostgresStatement("SELECT 1 FROM tenants WHERE tenant = \(bind: tenant) FOR UPDATE"))
+        }
         for rollup in CountRollups.all {
             let rows = counts.rows(of: rollup).sorted { "\($0.tenant)|\($0.lane)|\($0.values)" < "\($1.tenant)|\($1.lane)|\($1.values)" }
             for row in rows {
@@ -292,6 +338,77 @@ final class PostgresTaskWriter: TaskWriter {
             }
         }
         counts.reset()
+        try await writeFacets()
+    }
+
+    /// Applies the facet changes to the stored chunks, a batch of chunks per statement, locked in one order.
+    private func writeFacets() async throws {
+        for batch in facets.sorted.chunks(of: Self.batchSize) {
+            let facetNames = batch.map(\.key.facet)
+            let chunkNumbers = batch.map(\.key.chunk)
+            var stored: [FacetDelta.Key: BitChunk] = [:]
+            let rows = try await all(
+                PostgresStatement(
+                    """
+                    SELECT b.facet, b.chunk, b.bits FROM task_bits b
+                    JOIN unnest(\(bind: facetNames), \(bind: chunkNumbers)) AS u(facet, chunk) ON b.facet = u.facet AND b.chunk = u.chunk
+                    WHERE b.tenant = \(bind: tenant) ORDER BY b.facet, b.chunk FOR UPDATE OF b
+                    """
+                )
+            )
+            for row in rows {
+                let (facet, number, bits) = try row.decode((String, Int64, ByteBuffer).self)
+                guard let chunk = bits.withUnsafeReadableBytes({ BitChunk(bytes: $0) }) else { throw StoreError.corrupt("facet bits of \(facet)") }
+                stored[FacetDelta.Key(facet: facet, chunk: number)] = chunk
+            }
+            var kept: (facets: [String], chunks: [Int64], bits: [ByteBuffer]) = ([], [], [])
+            var dropped: (facets: [String], chunks: [Int64]) = ([], [])
+            for (key, changes) in batch {
+                if let chunk = BitChunk.applying(changes, to: stored[key]) {
+                    kept.facets.append(key.facet)
+                    kept.chunks.append(key.chunk)
+                    kept.bits.append(ByteBuffer(bytes: chunk.bytes))
+                } else if stored[key] != nil {
+                    dropped.facets.append(key.facet)
+                    dropped.chunks.append(key.chunk)
+                }
+            }
+            if !kept.facets.isEmpty {
+                try await run(
+                    PostgresStatement(
+                        """
+                        INSERT INTO task_bits (tenant, facet, chunk, version, bits)
+                        SELECT \(bind: tenant), u.facet, u.chunk, (random() * 9.2e18)::bigint, u.bits
+                        FROM unnest(\(bind: kept.facets), \(bind: kept.chunks), \(bind: kept.bits)) AS u(facet, chunk, bits)
+                        ON CONFLICT (tenant, facet, chunk) DO UPDATE SET version = excluded.version, bits = excluded.bits
+                        """
+                    )
+                )
+            }
+            if !dropped.facets.isEmpty {
+                try await run(
+                    PostgresStatement(
+                        """
+                        DELETE FROM task_bits b USING unnest(\(bind: dropped.facets), \(bind: dropped.chunks)) AS u(facet, chunk)
+                        WHERE b.tenant = \(bind: tenant) AND b.facet = u.facet AND b.chunk = u.chunk
+                        """
+                    )
+                )
+            }
+        }
+        facets.reset()
+    }
+
+    /// Sets the facet bits of stored top-level tasks (rebuilding them after migration 5).
+    func addFacets(ofKeys keys: [Int64]) async throws {
+        let ordinals = try await ordinals(of: keys)
+        for chunk in keys.chunks(of: Self.batchSize) {
+            let statement = PostgresStatement("SELECT 0, \(raw: PostgresTaskColumns.list("t")) FROM tasks t WHERE t.pk = ANY(\(bind: Array(chunk)))")
+            for task in try await stored(statement) {
+                let lane = Lane.of(task.record.dbUseType, task.record.status)
+                facets.record(Facets.of(task.record, lane: lane), ordinal: ordinals[task.key] ?? 0, set: true)
+            }
+        }
     }
 }
 

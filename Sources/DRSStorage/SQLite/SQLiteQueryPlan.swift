@@ -55,6 +55,47 @@ struct SQLiteQueryPlan {
         SQL("SELECT pk FROM tasks WHERE tenant = ?1 AND lane = ?2" + conditions(mask) + " AND pk >= ?\(mask.nonzeroBitCount + 3) ORDER BY pk")
     }
 
+    /// The exact number of matches when the count tables or the facet bits give it; nil when only walking the matches
+    /// does (a name filter).
+    func cheapCount(_ db: SQLiteConnection, cache: FacetChunkCache) throws -> Int? {
+        if isCountedByRollups { return try countFromRollups(db) }
+        guard let parts = Facets.parts(of: query) else { return nil }
+        var chunks: [String: [Int64: BitChunk]] = [:]
+        for facet in Set(parts.joined()) {
+            // The versions first (no overflow pages); the bits only of chunks not decoded before.
+            var versions: [(chunk: Int64, version: Int64)] = []
+            let statement = try db.lend(Self.facetVersions)
+            statement.bind(1, tenant)
+            statement.bind(2, facet)
+            while try statement.step() { versions.append((statement.int64(0), statement.int64(1))) }
+            db.giveBack(statement)
+            var found: [Int64: BitChunk] = [:]
+            for (number, version) in versions {
+                let key = FacetChunkCache.Key(tenant: tenant, facet: facet, chunk: number, version: version)
+                if let chunk = cache.chunk(key) {
+                    found[number] = chunk
+                    continue
+                }
+                let chunk = try db.withStatement(Self.facetBits) { statement in
+                    statement.bind(1, tenant)
+                    statement.bind(2, facet)
+                    statement.bind(3, number)
+                    guard try statement.step(), let chunk = BitChunk(bytes: statement.blob(0)) else {
+                        throw StoreError.corrupt("facet bits of \(facet)")
+                    }
+                    return chunk
+                }
+                cache.add(chunk, for: key)
+                found[number] = chunk
+            }
+            chunks[facet] = found
+        }
+        return Facets.count(parts, chunks: chunks)
+    }
+
+    private static let facetVersions = SQL("SELECT chunk, version FROM task_bits WHERE tenant = ?1 AND facet = ?2")
+    private static let facetBits = SQL("SELECT bits FROM task_bits WHERE tenant = ?1 AND facet = ?2 AND chunk = ?3")
+
     /// The exact number of matches, from the count table that needs the fewest rows.
     func countFromRollups(_ db: SQLiteConnection) throws -> Int {
         let dimensions = self.dimensions

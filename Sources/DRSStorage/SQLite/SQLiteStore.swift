@@ -15,6 +15,8 @@ public final class SQLiteStore: Store {
     let pool: SQLitePool
     let logger: Logger
     let busyTimeout: Duration
+    /// Facet chunks decoded by earlier reads (``FacetChunkCache``).
+    let facetCache = FacetChunkCache()
     /// Project ID -> tenant key. Projects are never removed, so an entry never goes stale.
     private let tenants = Mutex<[String: Int64]>([:])
 
@@ -142,6 +144,25 @@ public final class SQLiteStore: Store {
 
     static let tenantOfProject = SQL("SELECT tenant FROM tenants WHERE project_id = ?1")
 
+    /// Writes the facet bits of every top-level task from the tasks themselves: after migration 5 moved the tasks of an
+    /// older database (a new database has none), and in tests that compare them with the bits the write path keeps.
+    static func rebuildFacets(_ db: SQLiteConnection) throws {
+        try db.execute("DELETE FROM task_bits")
+        var tasks: [(key: Int64, tenant: Int64, ordinal: Int64)] = []
+        try db.withStatement("SELECT pk, tenant, ord FROM tasks WHERE lane IS NOT NULL ORDER BY tenant, pk") { statement in
+            while try statement.step() { tasks.append((statement.int64(0), statement.int64(1), statement.int64(2))) }
+        }
+        var writer: SQLiteTaskWriter?
+        for task in tasks {
+            if writer?.tenant != task.tenant {
+                try writer?.finish()
+                writer = SQLiteTaskWriter(db, tenant: task.tenant)
+            }
+            try writer?.addFacets(ofKey: task.key, ordinal: task.ordinal)
+        }
+        try writer?.finish()
+    }
+
     // MARK: Schema
 
     /// Applies the migrations newer than the database's version, in one write transaction on a thread of the pool
@@ -167,6 +188,7 @@ public final class SQLiteStore: Store {
                         }
                         logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
                     }
+                    if applied < 5 { try Self.rebuildFacets(db) }
                 }
             }
         }

@@ -7,8 +7,11 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     let db: SQLiteConnection
     let tenant: Int64
     private var counts = CountDelta()
+    private var facets = FacetDelta()
     /// The key counter (``TaskKey``): loaded on first use, stored back by ``finish()``.
     private var counter: Int64?
+    /// The ordinal counter (``Facets``): loaded on first use, stored back by ``finish()``.
+    private var ordinals: Int64?
     /// Name-index entries held back until ``finish()`` (see ``init(_:tenant:batchesNames:)``).
     private var pendingNames: [(key: Int64, text: String)]?
 
@@ -28,6 +31,17 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     static let dropChild = SQL("UPDATE tasks SET child_count = child_count - 1 WHERE pk = ?1")
     static let storeCounter = SQL("UPDATE counters SET value = ?1 WHERE name = 'task_key'")
     static let loadCounter = SQL("SELECT value FROM counters WHERE name = 'task_key'")
+    static let storeOrdinals = SQL("UPDATE counters SET value = ?1 WHERE name = 'task_ord'")
+    static let loadOrdinals = SQL("SELECT value FROM counters WHERE name = 'task_ord'")
+    static let ordinalOfKey = SQL("SELECT ord FROM tasks WHERE pk = ?1")
+    static let loadBits = SQL("SELECT bits FROM task_bits WHERE tenant = ?1 AND facet = ?2 AND chunk = ?3")
+    static let storeBits = SQL(
+        """
+        INSERT INTO task_bits (tenant, facet, chunk, version, bits) VALUES (?1, ?2, ?3, ?5, ?4)
+            ON CONFLICT (tenant, facet, chunk) DO UPDATE SET version = excluded.version, bits = excluded.bits
+        """
+    )
+    static let dropBits = SQL("DELETE FROM task_bits WHERE tenant = ?1 AND facet = ?2 AND chunk = ?3")
     static let insertID = SQL("INSERT INTO task_ids (id, tenant, lane, pk) VALUES (?1, ?2, ?3, ?4)")
     static let insertName = SQL("INSERT INTO task_names (rowid, doc) VALUES (?1, ?2)")
     static let deleteName = SQL("DELETE FROM task_names WHERE rowid = ?1")
@@ -52,8 +66,9 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         """
             INSERT INTO tasks (pk, tenant, lane, parent_pk, child_count, created_ms, id, status, engine, net, eps, scenario, direction,
                 task_type, charging, current_action, billing_tag, node_new_framework, name, description, error_msg, source_id, source_ip,
-                target_id, target_ip)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)
+                target_id, target_ip, ord)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25,
+                ?26)
         """
     )
     /// Per count table: add a change to a row (creating it), and remove the row when it reached zero.
@@ -93,6 +108,18 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         }
     }
 
+    /// Sets the facet bits of the stored top-level task with key `key` (rebuilding them after migration 5).
+    func addFacets(ofKey key: Int64, ordinal: Int64) throws {
+        let record = try db.withStatement(Self.findByKey) { statement in
+            statement.bind(1, key)
+            guard try statement.step() else { throw StoreError.corrupt("task \(key) vanished") }
+            return try stored(statement).record
+        }
+        facets.record(Facets.of(record, lane: Lane.of(record.dbUseType, record.status)), ordinal: ordinal, set: true)
+    }
+
+    static let findByKey = SQL("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE pk = ?1")
+
     func childTasks(of key: Int64) throws -> [StoredTask] {
         try db.withStatement(Self.children) { statement in
             statement.bind(1, key)
@@ -114,12 +141,14 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     /// Stores a top-level task and its children; returns its key.
     func insertTask(_ record: JobRecord) throws -> Int64 {
         let lane = Lane.of(record.dbUseType, record.status)
-        let key = try insertRow(record, lane: lane, parentKey: nil, childCount: record.children.count)
+        let ordinal = try nextOrdinal()
+        let key = try insertRow(record, lane: lane, parentKey: nil, childCount: record.children.count, ordinal: ordinal)
         try insertDetails(record, key: key, lane: lane)
         try indexName(key: key, lane: lane, name: record.name)
         counts.add(CountKey(tenant: tenant, record: record), 1)
+        facets.record(Facets.of(record, lane: lane), ordinal: ordinal, set: true)
         for child in record.children {
-            let childKey = try insertRow(child, lane: nil, parentKey: key, childCount: 0)
+            let childKey = try insertRow(child, lane: nil, parentKey: key, childCount: 0, ordinal: nil)
             try insertDetails(child, key: childKey, lane: nil)
         }
         return key
@@ -153,7 +182,10 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
             try unindexName(key: task.key)
             try indexName(key: task.key, lane: lane, name: record.name)
         }
-        if isTopLevel { counts.move(from: CountKey(tenant: tenant, record: old), to: CountKey(tenant: tenant, record: record)) }
+        if let oldLane, let lane {
+            counts.move(from: CountKey(tenant: tenant, record: old), to: CountKey(tenant: tenant, record: record))
+            facets.move(ordinal: try ordinal(of: task.key), from: Facets.of(old, lane: oldLane), to: Facets.of(record, lane: lane))
+        }
     }
 
     func removeTask(_ task: StoredTask) throws {
@@ -161,6 +193,8 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
             for child in try childKeys(of: task.key) { try removeRow(child) }
             try unindexName(key: task.key)
             counts.add(CountKey(tenant: tenant, record: task.record), -1)
+            let lane = Lane.of(task.record.dbUseType, task.record.status)
+            facets.record(Facets.of(task.record, lane: lane), ordinal: try ordinal(of: task.key), set: false)
         } else if let parent = task.parentKey {
             try db.withStatement(Self.dropChild) {
                 $0.bind(1, parent)
@@ -191,15 +225,69 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
             }
         }
         counts.reset()
-        if let counter {
-            try db.withStatement(Self.storeCounter) {
-                $0.bind(1, counter)
+        try writeFacets()
+        for (value, sql) in [(counter, Self.storeCounter), (ordinals, Self.storeOrdinals)] {
+            guard let value else { continue }
+            try db.withStatement(sql) {
+                $0.bind(1, value)
                 try $0.run()
             }
         }
     }
 
+    /// Applies the facet changes to the stored chunks. Chunks the tenant does not have yet are written without being
+    /// looked for (an import into a new project creates nearly all of its chunks).
+    private func writeFacets() throws {
+        guard !facets.isEmpty else { return }
+        let existing = try db.withStatement(Self.facetChunks) { statement in
+            statement.bind(1, tenant)
+            var keys = Set<FacetDelta.Key>()
+            while try statement.step() { keys.insert(FacetDelta.Key(facet: statement.text(0) ?? "", chunk: statement.int64(1))) }
+            return keys
+        }
+        for (key, changes) in facets.sorted {
+            let stored =
+                existing.contains(key)
+                ? try db.withStatement(Self.loadBits) { statement in
+                    statement.bind(1, tenant)
+                    statement.bind(2, key.facet)
+                    statement.bind(3, key.chunk)
+                    return try statement.step() ? BitChunk(bytes: statement.blob(0)) : nil
+                } : nil
+            let chunk = BitChunk.applying(changes, to: stored)
+            if chunk == nil && stored == nil { continue }
+            try db.withStatement(chunk == nil ? Self.dropBits : Self.storeBits) { statement in
+                statement.bind(1, tenant)
+                statement.bind(2, key.facet)
+                statement.bind(3, key.chunk)
+                if let chunk {
+                    statement.bind(4, blob: chunk.bytes)
+                    statement.bind(5, Int64.random(in: .min ... .max))
+                }
+                try statement.run()
+            }
+        }
+        facets.reset()
+    }
+
+    static let facetChunks = SQL("SELECT facet, chunk FROM task_bits WHERE tenant = ?1")
+
     // MARK: Rows
+
+    private func nextOrdinal() throws -> Int64 {
+        let value = try ordinals ?? db.withStatement(Self.loadOrdinals) { try $0.step() ? $0.int64(0) : 0 }
+        ordinals = value + 1
+        return value + 1
+    }
+
+    /// The ordinal of a top-level task.
+    private func ordinal(of key: Int64) throws -> Int64 {
+        try db.withStatement(Self.ordinalOfKey) { statement in
+            statement.bind(1, key)
+            guard try statement.step(), !statement.isNull(0) else { throw StoreError.corrupt("task \(key) has no ordinal") }
+            return statement.int64(0)
+        }
+    }
 
     private func nextSequence() throws -> Int64 {
         let value = try counter ?? db.withStatement(Self.loadCounter) { try $0.step() ? $0.int64(0) : 0 }
@@ -208,7 +296,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     }
 
     /// Inserts one row under a new key: create time and counter, the next counter value when that key is taken.
-    private func insertRow(_ record: JobRecord, lane: Int?, parentKey: Int64?, childCount: Int) throws -> Int64 {
+    private func insertRow(_ record: JobRecord, lane: Int?, parentKey: Int64?, childCount: Int, ordinal: Int64?) throws -> Int64 {
         guard TaskKey.createTimeRange.contains(record.createTime) else {
             throw StoreError.unsupported("create_time of task \(record.id) is outside the years drs can store")
         }
@@ -220,6 +308,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
             statement.bind(6, record.createTime)
             statement.bind(7, record.id)
             bindFields(record, statement, from: 8)
+            statement.bind(26, ordinal)
             for _ in 0...TaskKey.sequenceMask {
                 let key = TaskKey.make(createTime: record.createTime, sequence: try nextSequence())
                 statement.bind(1, key)
