@@ -204,7 +204,7 @@ extension ByteBuffer {
     /// `"yyyy-MM-dd HH:mm:ss"` for milliseconds since 1970.
     mutating func writeCreateTime(_ milliseconds: Int64) {
         writeInteger(UInt8(ascii: "\""))
-        Timestamp.withText(milliseconds: milliseconds) { writeBytes($0) }
+        _ = Timestamp.withText(milliseconds: milliseconds) { writeBytes($0) }
         writeInteger(UInt8(ascii: "\""))
     }
 }

@@ -11,25 +11,34 @@ import DRSDomain
 enum Facets {
     /// The facets of a top-level task in `lane`, without repeats.
     static func of(_ record: JobRecord, lane: Int) -> [String] {
-        var facets = [
-            "\(lane)/s\(record.status.code)", "\(lane)/e\(record.engineType.code)", "\(lane)/n\(record.netType.code)",
-            "\(lane)/p\(record.enterpriseProjectID)",
-        ]
+        let prefix = lanePrefixes[lane] ?? "\(lane)/"
+        var facets: [String] = []
+        facets.reserveCapacity(4 + 2 * record.tags.count + 4)
+        facets.append(prefix + "s" + codeTexts[record.status.code])
+        facets.append(prefix + "e" + codeTexts[record.engineType.code])
+        facets.append(prefix + "n" + codeTexts[record.netType.code])
+        facets.append(prefix + "p" + record.enterpriseProjectID)
+        // Tag keys are unique within a task.
         for tag in record.tags {
             facets.append(tagValue(lane, tag.key, tag.value))
             facets.append(tagKey(lane, tag.key))
         }
-        for instance in [record.sourceInstance, record.targetInstance].compactMap({ $0 }) {
-            if let id = instance.id { facets.append("\(lane)/i\(id)") }
-            if let ip = instance.ip { facets.append("\(lane)/a\(ip)") }
-        }
-        var seen = Set<String>()
-        return facets.filter { seen.insert($0).inserted }
+        let source = record.sourceInstance
+        let target = record.targetInstance
+        if let id = source?.id { facets.append(prefix + "i" + id) }
+        if let id = target?.id, id != source?.id { facets.append(prefix + "i" + id) }
+        if let ip = source?.ip { facets.append(prefix + "a" + ip) }
+        if let ip = target?.ip, ip != source?.ip { facets.append(prefix + "a" + ip) }
+        return facets
     }
+
+    /// "0/" … for the lanes there are, and the decimal texts of catalogue codes: made once.
+    private static let lanePrefixes: [Int: String] = Dictionary(uniqueKeysWithValues: (0..<16).map { ($0, "\($0)/") })
+    private static let codeTexts: [String] = (0..<256).map { String($0) }
 
     private static func tagValue(_ lane: Int, _ key: String, _ value: String) -> String {
         // The key's length keeps "a" + "bc" apart from "ab" + "c".
-        "\(lane)/t\(key.utf8.count):\(key)\(value)"
+        (lanePrefixes[lane] ?? "\(lane)/") + "t" + String(key.utf8.count) + ":" + key + value
     }
 
     private static func tagKey(_ lane: Int, _ key: String) -> String {

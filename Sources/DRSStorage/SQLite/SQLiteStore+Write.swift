@@ -27,7 +27,7 @@ extension SQLiteStore {
                 try Self.replaceExisting(records, writer: writer)
                 // Newest first: keys then ascend (TaskKey), so rows are appended to the B-trees rather than scattered.
                 for (index, record) in records.sorted(by: { $0.createTime > $1.createTime }).enumerated() {
-                    try writer.insertTask(record)
+                    _ = try writer.insertTask(record)
                     if let progress, (index + 1) % 5_000 == 0 { progress(index + 1) }
                 }
                 try writer.finish()
