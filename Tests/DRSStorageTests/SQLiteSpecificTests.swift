@@ -137,7 +137,7 @@ import Testing
     /// itself once the lock is gone; a lock released within the timeout only delays the write.
     @Test func lockedDatabaseIsUnavailableThenRecovers() async throws {
         try await Self.withFile { path in
-            let store = try await SQLiteStore.open(path: path, busyTimeout: .milliseconds(200))
+            let store = try await SQLiteStore.open(path: path, busyTimeout: .seconds(1))
             try await store.createProject(id: Fixture.projectA, name: "A")
             let locker = try SQLiteConnection(path: path)
             try locker.execute("BEGIN EXCLUSIVE")
