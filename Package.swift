@@ -87,14 +87,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "drs-microbench",
-            dependencies: [
-                "DRSAPI", "DRSStorage", "DRSDomain", "DRSSQLite", .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
         // The benchmark's ceiling: the same HTTP stack answering a fixed body (scripts/bench only).
         .executableTarget(
             name: "drs-ceiling",

@@ -208,8 +208,3 @@ extension ByteBuffer {
         writeInteger(UInt8(ascii: "\""))
     }
 }
-
-/// Temporary (microbenchmark).
-public func debugRender(_ total: Int, _ rows: any TaskRowCursor) throws -> Int {
-    try JobsJSON.page(total: total, rows: rows, allocator: ByteBufferAllocator()).readableBytes
-}

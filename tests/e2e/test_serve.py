@@ -140,15 +140,18 @@ def test_sigterm_finishes_in_flight_requests_then_exits(database, project, token
     assert any("stopped" in line for line in server.stderr_lines)
 
 
-def test_unexpected_failures_are_logged_with_their_cause_and_never_sent(database, project, token):
+def test_unexpected_failures_are_logged_with_their_cause_and_never_sent(database, project, token, tmp_path):
+    (tmp_path / "tasks.json").write_text(json.dumps({"jobs": [make_task("t1", "one")]}))
+    run_drs("jobs", "import", "--project", project, str(tmp_path / "tasks.json"), database=database)
     server = Server(database)
     try:
-        sql(database, "DROP TABLE task_tags")
+        # A tag filter's total is read from the tenant's facet bits: without their table, the query cannot be answered.
+        sql(database, "DROP TABLE task_bits")
         status, headers, body = post_jobs(server, project, token, {"db_use_type": "sync", "tags": {"env": "prod"}})
         assert (status, body) == (500, {"error_code": "DRS.M00004", "error_msg": "Service is abnormal."})
     finally:
         server.stop()
     failure = [line for line in server.stderr_lines if "request failed" in line]
     assert len(failure) == 1
-    assert "task_tags" in failure[0], failure[0]
+    assert "task_bits" in failure[0], failure[0]
     assert headers["X-Request-Id"] in failure[0]

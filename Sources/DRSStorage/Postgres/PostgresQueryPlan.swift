@@ -19,14 +19,25 @@ struct PostgresQueryPlan {
         query.name == nil && query.tags.isEmpty && query.instanceIDs.isEmpty && query.instanceIP == nil
     }
 
+    /// Whether a plan made for this query's own values beats the generic plan: a name searched as text.
+    var plansPerRun: Bool {
+        if case .text = query.name { return true }
+        return false
+    }
+
     /// `SELECT t.pk, t.created_ms, t.id FROM tasks t WHERE …`: the matches.
     func matches(into statement: inout PostgresStatement) {
         statement += "SELECT t.pk, t.created_ms, t.id FROM tasks t WHERE t.tenant = \(bind: tenant) AND t.lane = \(bind: lane)"
         dimensions(into: &statement, alias: "t")
+        conditions(into: &statement)
+    }
+
+    /// The conditions other than the dimensions, on tasks `t`.
+    func conditions(into statement: inout PostgresStatement) {
         func member(_ table: String, _ condition: PostgresStatement.Fragment) {
-            statement += " AND t.pk IN (SELECT m.pk FROM \(raw: table) m WHERE m.tenant = \(bind: tenant) AND m.lane = \(bind: lane) AND "
+            statement += " AND EXISTS (SELECT 1 FROM \(raw: table) m WHERE m.tenant = \(bind: tenant) AND m.lane = \(bind: lane) AND "
             statement += condition
-            statement += ")"
+            statement += " AND m.pk = t.pk)"
         }
         if !query.instanceIDs.isEmpty {
             let ids = Array(Set(query.instanceIDs)).sorted()
@@ -121,18 +132,48 @@ struct PostgresQueryPlan {
 
     static let rowOrder = "ORDER BY r.sort_time DESC, r.sort_id, r.kind, r.created_ms, r.id"
 
-    /// One statement for a page: the total, then the page's tasks and subtasks (or one row of NULLs after the total).
-    func page(offset: Int, limit: Int) -> PostgresStatement {
+    /// One statement for a page: the total, then the page's tasks and subtasks (or one row of NULLs after the total),
+    /// then the facet bits that give the total when the query has them (rows of kind 2).
+    ///
+    /// `expected` is how many matches the query had the last time it was asked. When they were many, the page is first
+    /// looked for by walking the newest tasks of the lane (``walkThreshold``): a page of a filter that a good share of the
+    /// tasks pass is found within a few hundred of them, where a semi-join collects and sorts every match first. When
+    /// the walk does not fill the page, the statement takes it from every match instead (a one-time filter: PostgreSQL
+    /// runs that side only then), so the answer never depends on the guess.
+    func page(offset: Int, limit: Int, expected: Int? = nil) -> PostgresStatement {
         var statement = PostgresStatement("WITH matches AS (")
         matches(into: &statement)
-        statement +=
-            "), page AS (SELECT pk, created_ms, id FROM matches ORDER BY created_ms DESC, id LIMIT \(bind: limit) OFFSET \(bind: offset)), total AS ("
+        let pageOfMatches: PostgresStatement.Fragment =
+            "SELECT pk, created_ms, id FROM matches ORDER BY created_ms DESC, id LIMIT \(bind: limit) OFFSET \(bind: offset)"
+        if let expected, expected >= Self.walkThreshold {
+            let needed = offset + limit
+            let budget = min(Self.walkBudget.upperBound, max(Self.walkBudget.lowerBound, needed * 50))
+            statement +=
+                "), walk AS MATERIALIZED (SELECT t.pk, t.created_ms, t.id FROM (SELECT t.pk, t.created_ms, t.id, t.source_id, t.target_id, t.source_ip, t.target_ip FROM tasks t WHERE t.tenant = \(bind: tenant) AND t.lane = \(bind: lane)"
+            dimensions(into: &statement, alias: "t")
+            statement += " ORDER BY t.created_ms DESC, t.id LIMIT \(bind: budget)) t WHERE true"
+            conditions(into: &statement)
+            statement +=
+                "), page AS (SELECT * FROM (SELECT pk, created_ms, id FROM walk ORDER BY created_ms DESC, id LIMIT \(bind: limit) OFFSET \(bind: offset)) w"
+            statement += " WHERE (SELECT count(*) FROM walk) >= \(bind: needed) UNION ALL SELECT * FROM ("
+            statement += pageOfMatches
+            statement += ") m WHERE (SELECT count(*) FROM walk) < \(bind: needed)"
+        } else {
+            statement += "), page AS ("
+            statement += pageOfMatches
+        }
+        statement += "), total AS ("
         total(into: &statement)
         statement += ") SELECT total.n, r.* FROM total LEFT JOIN (\(raw: Self.rows(of: "page"))"
         if let parts = facetParts { facetRows(Array(Set(parts.joined())).sorted(), into: &statement) }
         statement += ") r ON true \(raw: Self.rowOrder)"
         return statement
     }
+
+    /// The total from which a page is first looked for among the newest tasks, and how many of them are walked: fifty
+    /// per task the page needs (a filter that one task in fifty passes), within these bounds.
+    static let walkThreshold = 500
+    static let walkBudget = 1_000...20_000
 
     /// The total alone.
     func count() -> PostgresStatement {
