@@ -37,10 +37,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // sqlite3_db_config, which Swift cannot call (C variadic), for DRSSQLite.
+        .target(name: "CDRSSQLiteConfig", dependencies: [.product(name: "SQLiteNIO", package: "sqlite-nio")]),
         // drs's own layer over the SQLite that sqlite-nio bundles: statement cache, pool, errors by result code.
         .target(
             name: "DRSSQLite",
             dependencies: [
+                "CDRSSQLiteConfig",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

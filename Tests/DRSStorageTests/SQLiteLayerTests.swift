@@ -97,6 +97,38 @@ import VaporCSQLite
         #expect(failure("SELECT * FROM missing")?.primaryCode == SQLITE_ERROR)
     }
 
+    /// Plans never depend on bound values, so no statement is prepared again when a value changes. (SQLite otherwise
+    /// prepares a statement again when a value compared with `=` changes to or from 0 or 1: FTS5's own statement that
+    /// finds a term in a segment did so for the segments of every name search.)
+    @Test func boundValuesNeverPrepareAStatementAgain() throws {
+        let db = try SQLiteConnection(path: ":memory:")
+        try db.execute("CREATE VIRTUAL TABLE f USING fts5(doc)")
+        // One segment per transaction, numbered from 1.
+        for segment in 0..<6 {
+            try db.execute("INSERT INTO f (rowid, doc) VALUES (\(segment * 10 + 1), 'alpha beta'), (\(segment * 10 + 2), 'gamma')")
+        }
+        func search() throws -> Int {
+            try db.withStatement("SELECT count(*) FROM f WHERE f MATCH ?1") { statement in
+                statement.bind(1, "beta")
+                return try statement.step() ? statement.int(0) : -1
+            }
+        }
+        // Every statement of the connection, FTS5's own included.
+        func reprepared() -> Int32 {
+            var total: Int32 = 0
+            var statement = sqlite_nio_sqlite3_next_stmt(db.handle, nil)
+            while let current = statement {
+                total += sqlite_nio_sqlite3_stmt_status(current, SQLITE_STMTSTATUS_REPREPARE, 0)
+                statement = sqlite_nio_sqlite3_next_stmt(db.handle, current)
+            }
+            return total
+        }
+        #expect(try search() == 6)
+        let first = reprepared()
+        for _ in 0..<5 { #expect(try search() == 6) }
+        #expect(reprepared() == first)
+    }
+
     static func tokens(_ text: String, query: Bool = false, prefix: Bool = false) -> [String] {
         var tokens: [String] = []
         var text = text
