@@ -128,33 +128,106 @@ enum BitChunk: Equatable, Sendable {
     /// The members of either chunk.
     static func union(_ a: BitChunk, _ b: BitChunk) -> BitChunk {
         if case .array(let x) = a, case .array(let y) = b, x.count + y.count <= arrayLimit {
-            return .array(Array(Set(x).union(y)).sorted())
+            return .array(mergedUnion(x, y))
         }
-        let (x, y) = (a.words, b.words)
-        return normalized((0..<Self.words).map { x[$0] | y[$0] }) ?? .array([])
+        var words = a.words
+        switch b {
+        case .bitmap(let other):
+            words.withUnsafeMutableBufferPointer { words in
+                other.withUnsafeBufferPointer { other in for index in 0..<Self.words { words[index] |= other[index] } }
+            }
+        case .array(let members):
+            words.withUnsafeMutableBufferPointer { words in
+                for member in members { words[Int(member >> 6)] |= 1 << UInt64(member & 63) }
+            }
+        }
+        return normalized(words) ?? .array([])
     }
 
-    /// How many members every chunk of `chunks` has in common.
+    /// The members of two sorted arrays, sorted, each once.
+    private static func mergedUnion(_ x: [UInt16], _ y: [UInt16]) -> [UInt16] {
+        var result: [UInt16] = []
+        result.reserveCapacity(x.count + y.count)
+        var (i, j) = (0, 0)
+        while i < x.count, j < y.count {
+            if x[i] < y[j] {
+                result.append(x[i])
+                i += 1
+            } else if y[j] < x[i] {
+                result.append(y[j])
+                j += 1
+            } else {
+                result.append(x[i])
+                i += 1
+                j += 1
+            }
+        }
+        result.append(contentsOf: x[i...])
+        result.append(contentsOf: y[j...])
+        return result
+    }
+
+    /// How many members every chunk of `chunks` has in common: the smallest array's members kept while every other
+    /// chunk has them (a bit test, or a merge with another array), or the bitmaps' words ANDed and counted.
     static func intersectionCount(_ chunks: [BitChunk]) -> Int {
         guard let first = chunks.first else { return 0 }
         if chunks.count == 1 { return first.cardinality }
-        // The smallest array, when there is one, tested against the others.
-        let arrays = chunks.enumerated().compactMap { item -> (Int, [UInt16])? in
-            if case .array(let members) = item.element { return (item.offset, members) }
-            return nil
+        var smallest: (index: Int, members: [UInt16])?
+        for (index, chunk) in chunks.enumerated() {
+            if case .array(let members) = chunk, members.count < smallest?.members.count ?? Int.max { smallest = (index, members) }
         }
-        if let (index, smallest) = arrays.min(by: { $0.1.count < $1.1.count }) {
-            let others = chunks.enumerated().filter { $0.offset != index }.map(\.element)
-            return smallest.reduce(0) { count, member in others.allSatisfy { $0.contains(member) } ? count + 1 : count }
+        if let smallest {
+            var candidates = smallest.members
+            let others = chunks.indices.filter { $0 != smallest.index }
+            for (step, other) in others.enumerated() {
+                switch chunks[other] {
+                case .array(let members): candidates = mergedIntersection(candidates, members)
+                case .bitmap(let words):
+                    let isLast = step == others.count - 1
+                    let kept: (count: Int, members: [UInt16]) = words.withUnsafeBufferPointer { words in
+                        func has(_ member: UInt16) -> Bool { words[Int(member >> 6)] & (1 << UInt64(member & 63)) != 0 }
+                        // The last chunk only counts.
+                        if isLast { return (candidates.reduce(0) { has($1) ? $0 + 1 : $0 }, []) }
+                        let members = candidates.filter(has)
+                        return (members.count, members)
+                    }
+                    if isLast { return kept.count }
+                    candidates = kept.members
+                }
+                if candidates.isEmpty { return 0 }
+            }
+            return candidates.count
         }
-        var total = 0
-        let all = chunks.map(\.words)
-        for index in 0..<Self.words {
-            var word = all[0][index]
-            for other in all.dropFirst() { word &= other[index] }
-            total += word.nonzeroBitCount
+        // Bitmaps only.
+        var words = first.words
+        return words.withUnsafeMutableBufferPointer { words in
+            for chunk in chunks.dropFirst() {
+                guard case .bitmap(let other) = chunk else { continue }
+                other.withUnsafeBufferPointer { other in for index in 0..<Self.words { words[index] &= other[index] } }
+            }
+            var total = 0
+            for word in words { total += word.nonzeroBitCount }
+            return total
         }
-        return total
+    }
+
+    /// The members of two sorted arrays that are in both.
+    private static func mergedIntersection(_ x: [UInt16], _ y: [UInt16]) -> [UInt16] {
+        var result: [UInt16] = []
+        result.reserveCapacity(min(x.count, y.count))
+        var (i, j) = (0, 0)
+        while i < x.count, j < y.count {
+            if x[i] < y[j] {
+                i += 1
+            } else if y[j] < x[i] {
+                j += 1
+            } else {
+                result.append(x[i])
+                i += 1
+                j += 1
+            }
+        }
+        return result
     }
 
     func contains(_ member: UInt16) -> Bool {

@@ -67,14 +67,22 @@ import Testing
         #expect(BitChunk(bytes: [UInt8](repeating: 0, count: 8_200)) == nil)
     }
 
-    @Test(arguments: [(3, 5_000, 70), (4_000, 4_000, 200), (30_000, 50_000, 10), (0, 10, 10)])
+    /// Every mix of arrays and bitmaps, in every order.
+    @Test(arguments: [
+        (3, 5_000, 70), (4_000, 4_000, 200), (30_000, 50_000, 10), (0, 10, 10), (30_000, 50_000, 20_000), (3_000, 2_000, 1_000),
+        (100, 200, 50), (60_000, 9, 4_095),
+    ])
     func unionsAndIntersectionsCountLikeSets(a: Int, b: Int, c: Int) {
         var random = Random(state: UInt64(a * 31 + b))
         let sets = [a, b, c].map { Self.random(count: $0, &random) }
         let chunks = sets.map { BitChunk.applying($0.map { FacetChange(low: $0, set: true) }, to: nil) ?? .array([]) }
-        #expect(Self.members(BitChunk.union(chunks[0], chunks[1])) == sets[0].union(sets[1]))
-        #expect(BitChunk.intersectionCount(chunks) == sets[0].intersection(sets[1]).intersection(sets[2]).count)
-        #expect(BitChunk.intersectionCount([chunks[0], chunks[1]]) == sets[0].intersection(sets[1]).count)
+        for (x, y) in [(0, 1), (1, 0), (0, 2), (2, 1)] {
+            #expect(Self.members(BitChunk.union(chunks[x], chunks[y])) == sets[x].union(sets[y]))
+            #expect(BitChunk.intersectionCount([chunks[x], chunks[y]]) == sets[x].intersection(sets[y]).count)
+        }
+        for order in [[0, 1, 2], [2, 1, 0], [1, 2, 0]] {
+            #expect(BitChunk.intersectionCount(order.map { chunks[$0] }) == sets[0].intersection(sets[1]).intersection(sets[2]).count)
+        }
         #expect(BitChunk.intersectionCount([chunks[1]]) == sets[1].count)
     }
 
