@@ -15,9 +15,7 @@ extension PostgresStore {
             // One statement: one snapshot, one round trip.
             let plan = PostgresQueryPlan(query, tenant: tenant)
             guard let parts = plan.facetParts else {
-                let rows = try await withPlanPerRun(plan.plansPerRun, connection) {
-                    try await PreparedStatements.all(plan.page(offset: offset, limit: limit), on: connection, logger: logger)
-                }
+                let rows = try await PreparedStatements.all(plan.page(offset: offset, limit: limit), on: connection, logger: logger)
                 return (try rows.first?.makeRandomAccess()[0].decode(Int.self) ?? 0, rows)
             }
             let hint = "\(tenant) \(plan.lane) \(parts)"
@@ -48,22 +46,6 @@ extension PostgresStore {
     func facetTotal(_ plan: PostgresQueryPlan, _ parts: [[String]], _ connection: PostgresConnection) async throws -> Int {
         let rows = try await PreparedStatements.all(plan.facetBits(Array(Set(parts.joined())).sorted()), on: connection, logger: logger)
         return try PostgresQueryPlan.facetTotal(parts, try rows.map { try $0.decode((String, Int64, ByteBuffer).self) })
-    }
-
-    /// Runs `body` with custom plans when `perRun` holds: a name search's cost follows how common its text is, which
-    /// only a plan made for the text itself can tell (the connection's generic plans assume an average text: measured
-    /// at 100,000 tasks, a fragment of a twelfth of them ran 2.5 times slower on them). Two short statements more.
-    func withPlanPerRun<T>(_ perRun: Bool, _ connection: PostgresConnection, _ body: () async throws -> T) async throws -> T {
-        guard perRun else { return try await body() }
-        try await PreparedStatements.run(PostgresStatement("SET plan_cache_mode = force_custom_plan"), on: connection, logger: logger)
-        do {
-            let result = try await body()
-            try await PreparedStatements.run(PostgresStatement("SET plan_cache_mode = force_generic_plan"), on: connection, logger: logger)
-            return result
-        } catch {
-            try? await PreparedStatements.run(PostgresStatement("SET plan_cache_mode = force_generic_plan"), on: connection, logger: logger)
-            throw error
-        }
     }
 
     public func streamAll<R: Sendable>(
