@@ -10,7 +10,8 @@ import Testing
 /// by what an earlier answer to the same filter showed. Every page, asked once and again, must be the reference answer.
 @Suite struct BroadFilterTests {
     /// 3,000 tasks created one second apart (two per second, so that ties are in ID order): a tag on a random half, a
-    /// tag on the oldest 1,200 (which a walk from the newest does not reach), instances on a random third.
+    /// tag on the oldest 1,000 (which a walk of the newest 1,000 tasks of the lane does not reach), instances on a
+    /// random third.
     static func tasks() -> [JobRecord] {
         var random = ModelContractTests.Random(state: 99)
         return (0..<3000).map { index in
@@ -18,7 +19,7 @@ import Testing
             record.createTime = 1_600_000_000_000 + Int64(index / 2) * 1000
             record.tags = []
             if Bool.random(using: &random) { record.tags.append(.init(key: "env", value: "prod")) }
-            if index < 1200 { record.tags.append(.init(key: "era", value: "old")) }
+            if index < 1000 { record.tags.append(.init(key: "era", value: "old")) }
             if Int.random(in: 0..<3, using: &random) == 0 { record.sourceInstance = .init(id: "inst-1", ip: "10.0.0.1") }
             return record
         }

@@ -87,10 +87,7 @@ struct PostgresQueryPlan {
             statement += "SELECT count(*) AS n FROM matches"
             return
         }
-        let rollup = CountRollups.best(for: Set(CountRollups.filtered(query).keys))
-        statement +=
-            "SELECT coalesce(sum(c.n), 0)::bigint AS n FROM \(raw: rollup.table) c WHERE c.tenant = \(bind: tenant) AND c.lane = \(bind: lane)"
-        dimensions(into: &statement, alias: "c")
+        population(into: &statement)
     }
 
     /// The rows (kind 0: a task, 1: its subtasks) of `source`, a relation of matches with columns pk, created_ms, id, in
@@ -130,47 +127,71 @@ struct PostgresQueryPlan {
 
     static let rowOrder = "ORDER BY r.sort_time DESC, r.sort_id, r.kind, r.created_ms, r.id"
 
-    /// One statement for a page: the total, then the page's tasks and subtasks (or one row of NULLs after the total),
-    /// then the facet bits that give the total when the query has them (rows of kind 2).
+    /// What the last page of the same filter showed: its total, and how many tasks its dimensions select
+    /// (`population`, from the count tables: the tasks a walk would pass over).
+    struct WalkHint: Sendable, Equatable {
+        var total: Int
+        var population: Int
+
+        /// Whether a walk of the newest tasks finds a page within its budget: one task in fifty or more matches.
+        var favoursWalking: Bool { total > 0 && total * PostgresQueryPlan.walkRatio >= population }
+    }
+
+    /// One statement for a page: the total (for a query counted by facet bits, the population of its dimensions
+    /// instead, see ``WalkHint``), then the page's tasks and subtasks (or one row of NULLs after the total), then the
+    /// facet bits that give the total when the query has them (rows of kind 2).
     ///
-    /// `expected` is how many matches the query had the last time it was asked. When they were many, the page is first
-    /// looked for by walking the newest tasks of the lane (``walkThreshold``): a page of a filter that a good share of the
-    /// tasks pass is found within a few hundred of them, where a semi-join collects and sorts every match first. When
-    /// the walk does not fill the page, the statement takes it from every match instead (a one-time filter: PostgreSQL
-    /// runs that side only then), so the answer never depends on the guess.
-    func page(offset: Int, limit: Int, expected: Int? = nil) -> PostgresStatement {
+    /// When the last page of the same filter showed that one task in fifty or more matches (`hint`), the page is first
+    /// looked for by walking the newest tasks of the lane: such a page is found within fifty tasks per task it needs,
+    /// where a semi-join collects and sorts every match first. When the walk neither fills the page nor reaches the
+    /// end of the lane, the statement takes the page from every match instead (a one-time filter: PostgreSQL runs that
+    /// side only then), so the answer never depends on the hint.
+    func page(offset: Int, limit: Int, hint: WalkHint? = nil) -> PostgresStatement {
         var statement = PostgresStatement("WITH matches AS (")
         matches(into: &statement)
         let pageOfMatches: PostgresStatement.Fragment =
             "SELECT pk, created_ms, id FROM matches ORDER BY created_ms DESC, id LIMIT \(bind: limit) OFFSET \(bind: offset)"
-        if let expected, expected >= Self.walkThreshold {
+        if let hint, hint.favoursWalking {
             let needed = offset + limit
-            let budget = min(Self.walkBudget.upperBound, max(Self.walkBudget.lowerBound, needed * 50))
+            let budget = min(Self.walkBudget.upperBound, max(Self.walkBudget.lowerBound, needed * Self.walkRatio))
             statement +=
-                "), walk AS MATERIALIZED (SELECT t.pk, t.created_ms, t.id FROM (SELECT t.pk, t.created_ms, t.id, t.source_id, t.target_id, t.source_ip, t.target_ip FROM tasks t WHERE t.tenant = \(bind: tenant) AND t.lane = \(bind: lane)"
+                "), scan AS MATERIALIZED (SELECT t.pk, t.created_ms, t.id, t.source_id, t.target_id, t.source_ip, t.target_ip FROM tasks t WHERE t.tenant = \(bind: tenant) AND t.lane = \(bind: lane)"
             dimensions(into: &statement, alias: "t")
-            statement += " ORDER BY t.created_ms DESC, t.id LIMIT \(bind: budget)) t WHERE true"
-            conditions(into: &statement)
             statement +=
-                "), page AS (SELECT * FROM (SELECT pk, created_ms, id FROM walk ORDER BY created_ms DESC, id LIMIT \(bind: limit) OFFSET \(bind: offset)) w"
-            statement += " WHERE (SELECT count(*) FROM walk) >= \(bind: needed) UNION ALL SELECT * FROM ("
+                " ORDER BY t.created_ms DESC, t.id LIMIT \(bind: budget)), walk AS MATERIALIZED (SELECT t.pk, t.created_ms, t.id FROM scan t WHERE true"
+            conditions(into: &statement)
+            // The walk answers when it filled the page or passed every task of the lane.
+            let walked: PostgresStatement.Fragment =
+                "((SELECT count(*) FROM walk) >= \(bind: needed) OR (SELECT count(*) FROM scan) < \(bind: budget))"
+            statement +=
+                "), page AS (SELECT * FROM (SELECT pk, created_ms, id FROM walk ORDER BY created_ms DESC, id LIMIT \(bind: limit) OFFSET \(bind: offset)) w WHERE "
+            statement += walked
+            statement += " UNION ALL SELECT * FROM ("
             statement += pageOfMatches
-            statement += ") m WHERE (SELECT count(*) FROM walk) < \(bind: needed)"
+            statement += ") m WHERE NOT "
+            statement += walked
         } else {
             statement += "), page AS ("
             statement += pageOfMatches
         }
         statement += "), total AS ("
-        total(into: &statement)
+        if facetParts != nil { population(into: &statement) } else { total(into: &statement) }
         statement += ") SELECT total.n, r.* FROM total LEFT JOIN (\(raw: Self.rows(of: "page"))"
         if let parts = facetParts { facetRows(Array(Set(parts.joined())).sorted(), into: &statement) }
         statement += ") r ON true \(raw: Self.rowOrder)"
         return statement
     }
 
-    /// The total from which a page is first looked for among the newest tasks, and how many of them are walked: fifty
-    /// per task the page needs (a filter that one task in fifty passes), within these bounds.
-    static let walkThreshold = 500
+    /// `SELECT … AS n`: the number of tasks of the lane that the query's dimensions select, from the count tables.
+    func population(into statement: inout PostgresStatement) {
+        let rollup = CountRollups.best(for: Set(CountRollups.filtered(query).keys))
+        statement +=
+            "SELECT coalesce(sum(c.n), 0)::bigint AS n FROM \(raw: rollup.table) c WHERE c.tenant = \(bind: tenant) AND c.lane = \(bind: lane)"
+        dimensions(into: &statement, alias: "c")
+    }
+
+    /// A walk passes over at most this many tasks per task the page needs, within ``walkBudget``.
+    static let walkRatio = 50
     static let walkBudget = 1_000...20_000
 
     /// The total alone.

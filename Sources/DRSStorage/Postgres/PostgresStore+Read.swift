@@ -18,9 +18,9 @@ extension PostgresStore {
                 let rows = try await PreparedStatements.all(plan.page(offset: offset, limit: limit), on: connection, logger: logger)
                 return (try rows.first?.makeRandomAccess()[0].decode(Int.self) ?? 0, rows)
             }
-            let hint = "\(tenant) \(plan.lane) \(parts)"
-            let expected = walkHints.withLock { $0[hint] }
-            let rows = try await PreparedStatements.all(plan.page(offset: offset, limit: limit, expected: expected), on: connection, logger: logger)
+            let key = "\(tenant) \(plan.lane) \(CountRollups.filtered(query).sorted { $0.key.rawValue < $1.key.rawValue }) \(parts)"
+            let hint = walkHints.withLock { $0[key] }
+            let rows = try await PreparedStatements.all(plan.page(offset: offset, limit: limit, hint: hint), on: connection, logger: logger)
             // The facet bits came as rows of kind 2.
             var bits: [(facet: String, chunk: Int64, bits: ByteBuffer)] = []
             for row in rows {
@@ -31,10 +31,11 @@ extension PostgresStore {
                 )
             }
             let total = try PostgresQueryPlan.facetTotal(parts, bits)
-            if total != expected {
+            let seen = PostgresQueryPlan.WalkHint(total: total, population: try rows.first?.makeRandomAccess()[0].decode(Int.self) ?? 0)
+            if seen != hint {
                 walkHints.withLock { hints in
                     if hints.count >= Self.walkHintLimit { hints.removeAll() }
-                    hints[hint] = total
+                    hints[key] = seen
                 }
             }
             return (total, rows)

@@ -22,9 +22,10 @@ public final class PostgresStore: Store {
     static let downTimeout = Duration.milliseconds(250)
     /// Project ID -> tenant key. Projects are never removed, so an entry never goes stale.
     private let tenants = Mutex<[String: Int64]>([:])
-    /// The last total of each query counted by facet bits (tenant, lane and facets), which tells the next page of it
-    /// how to look for its tasks (``PostgresQueryPlan/page(offset:limit:expected:)``); forgotten all at once when full.
-    let walkHints = Mutex<[String: Int]>([:])
+    /// What the last page of each query counted by facet bits showed (by tenant, lane, dimensions and facets), which
+    /// tells the next page of it how to look for its tasks (``PostgresQueryPlan/page(offset:limit:hint:)``); forgotten
+    /// all at once when full.
+    let walkHints = Mutex<[String: PostgresQueryPlan.WalkHint]>([:])
     static let walkHintLimit = 10_000
 
     /// The advisory lock that migrations hold (an arbitrary constant: "drs" in ASCII), so that several processes can start
