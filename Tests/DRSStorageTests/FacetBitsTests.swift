@@ -6,16 +6,7 @@ import Testing
 /// The facet bits as plain data: chunks against sets of members, facets of tasks and queries.
 @Suite struct FacetBitsTests {
     /// A seeded generator, the same run every time.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Random = ModelContractTests.Random
 
     static func members(_ chunk: BitChunk?) -> Set<UInt16> {
         guard let chunk else { return [] }
