@@ -76,13 +76,9 @@ struct PostgresQueryPlan {
     /// The facets whose bits give the total (``Facets``), or nil.
     var facetParts: [[String]]? { isCountedByRollups ? nil : Facets.parts(of: query) }
 
-    /// `SELECT … AS n`: the number of matches, a sum of count rows when the query allows it (0 when the facet bits give
-    /// it: they are read along, see ``page(offset:limit:)``).
+    /// `SELECT … AS n`: the number of matches, a sum of count rows when the query allows it. (When facet bits give it,
+    /// they are read instead: ``facetBits(_:)``, or along with the page.)
     func total(into statement: inout PostgresStatement) {
-        if facetParts != nil {
-            statement += "SELECT 0::bigint AS n"
-            return
-        }
         guard isCountedByRollups else {
             statement += "SELECT count(*) AS n FROM matches"
             return
