@@ -127,7 +127,8 @@ final class SQLiteRowCursor: TaskRowCursor, SQLiteTaskRow {
     private static let sqlBySize: [SQL] = (0...100).map { size in
         SQL("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE pk IN (\((1...max(size, 1)).map { "?\($0)" }.joined(separator: ", "))) ORDER BY pk")
     }
-    private static let children = SQL("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE parent_pk = ?1 ORDER BY created_ms, id")
+    /// A task's subtasks in answer order (also the writer's, so one statement per connection).
+    static let children = SQL("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE parent_pk = ?1 ORDER BY created_ms, id")
 }
 
 /// A task row held by a statement positioned on it (columns in ``SQLiteTaskColumns/list`` order).

@@ -27,7 +27,6 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     // MARK: Statements
 
     static let ownerOfID = SQL("SELECT tenant FROM task_ids WHERE id = ?1")
-    static let children = SQL("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE parent_pk = ?1 ORDER BY created_ms, id")
     static let dropChild = SQL("UPDATE tasks SET child_count = child_count - 1 WHERE pk = ?1")
     static let storeCounter = SQL("UPDATE counters SET value = ?1 WHERE name = 'task_key'")
     static let loadCounter = SQL("SELECT value FROM counters WHERE name = 'task_key'")
@@ -121,7 +120,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     static let findByKey = SQL("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE pk = ?1")
 
     func childTasks(of key: Int64) throws -> [StoredTask] {
-        try db.withStatement(Self.children) { statement in
+        try db.withStatement(SQLiteRowCursor.children) { statement in
             statement.bind(1, key)
             var children: [StoredTask] = []
             while try statement.step() { children.append(try stored(statement)) }
