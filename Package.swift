@@ -63,11 +63,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The lifecycle over the store: operations in one transaction per item, the simulator service.
+        .target(
+            name: "DRSLifecycle",
+            dependencies: [
+                "DRSDomain", "DRSStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP API: router, middleware, handlers, response writer.
         .target(
             name: "DRSAPI",
             dependencies: [
-                "DRSDomain", "DRSStorage",
+                "DRSDomain", "DRSStorage", "DRSLifecycle",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -81,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "drs",
             dependencies: [
-                "DRSDomain", "DRSStorage", "DRSAPI",
+                "DRSDomain", "DRSStorage", "DRSLifecycle", "DRSAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -120,9 +130,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DRSLifecycleTests",
+            dependencies: ["DRSDomain", "DRSStorage", "DRSLifecycle", "DRSTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DRSAPITests",
             dependencies: [
-                "DRSDomain", "DRSStorage", "DRSAPI", "DRSTestSupport",
+                "DRSDomain", "DRSStorage", "DRSLifecycle", "DRSAPI", "DRSTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

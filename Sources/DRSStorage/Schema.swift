@@ -52,7 +52,7 @@ enum Dialect: Sendable {
 
 /// The schema of both databases: one list of versioned migrations. Never edit a released migration: add a new one.
 enum Schema {
-    static let migrations: [Migration] = legacy + [version5]
+    static let migrations: [Migration] = legacy + [version5, version6]
 
     /// Tasks keyed by create time, catalogue values stored as codes, tenants as integers, per-tenant lists for every
     /// filter, totals per filterable dimension, and a per-tenant name index. Moves the data of migrations 1-4 over.
@@ -209,5 +209,37 @@ enum Schema {
             "CREATE INDEX tasks_source_ip ON tasks (tenant, lane, source_ip) WHERE lane IS NOT NULL AND source_ip IS NOT NULL",
             "CREATE INDEX tasks_target_ip ON tasks (tenant, lane, target_ip) WHERE lane IS NOT NULL AND target_ip IS NOT NULL",
         ] + legacyPostgresCopy
+    )
+
+    /// The lifecycle (`lifecycle.md`): each task's simulator state beside it (its pending step indexed by due time for
+    /// the simulator), and each task's transition log.
+    static let version6 = Migration(
+        version: 6,
+        name: "task lifecycle: simulator state, pending steps by due time, transition logs",
+        both: [
+            """
+            CREATE TABLE task_life (
+                pk {KEY} PRIMARY KEY,
+                tenant {INT} NOT NULL,
+                version {INT} NOT NULL,
+                step {CODE},
+                due_ms {INT},
+                state {TEXT} NOT NULL,
+                config {TEXT}
+            )
+            """,
+            "CREATE INDEX task_life_due ON task_life (due_ms) WHERE step IS NOT NULL",
+            """
+            CREATE TABLE task_log (
+                pk {INT} NOT NULL,
+                seq {INT} NOT NULL,
+                time_ms {INT} NOT NULL,
+                status {CODE} NOT NULL,
+                current_action {CODE},
+                cause {CODE} NOT NULL,
+                PRIMARY KEY (pk, seq)
+            ) {WITHOUT ROWID}
+            """,
+        ]
     )
 }

@@ -35,6 +35,17 @@ public protocol TaskStore: Sendable {
     /// Runs `body` in one write transaction of the project's tasks: every change goes through the ``TaskWriter``,
     /// which keeps the totals, the membership lists and the name index in step.
     func write<T: Sendable>(project: String, _ body: (any TaskWriter) async throws -> T) async throws -> T
+
+    /// The project's tasks and subtasks with these IDs, with their lifecycle, from one snapshot (IDs not found are
+    /// absent).
+    func lifeTasks(ids: [String], project: String) async throws -> [String: LifeSnapshot]
+
+    /// Pending steps due at `now` (epoch ms), of every project, oldest due first, at most `limit`.
+    func dueSteps(at now: Int64, limit: Int) async throws -> [DueStep]
+
+    /// Runs `body` in one write transaction on the task of `step`, if it still has a pending step at `step.version`
+    /// (PostgreSQL: and no other transaction holds it); nil otherwise.
+    func writeDue<T: Sendable>(_ step: DueStep, _ body: (any TaskWriter, StoredTask) async throws -> T) async throws -> T?
 }
 
 extension TaskStore {
@@ -86,4 +97,60 @@ public protocol TaskWriter: AnyObject {
 
     /// Removes a task, with its subtasks when it has any.
     func remove(_ task: StoredTask) async throws
+
+    // MARK: Lifecycle
+
+    /// The task's stored lifecycle, or nil when it has none (an imported task that no operation has touched).
+    func life(of task: StoredTask) async throws -> StoredLife?
+
+    /// Stores the task's lifecycle; its pending step is indexed for the simulator.
+    func storeLife(_ life: StoredLife, of task: StoredTask) async throws
+
+    /// Appends a line to the task's transition log: its current status and `current_action`, one past the last `seq`.
+    func appendLog(_ task: StoredTask, time: Int64, cause: LifeCause) async throws
+
+    /// The task's transition log, oldest first.
+    func history(of task: StoredTask) async throws -> [LifeLogEntry]
+
+    /// Whether a top-level task of the project that is not `DELETED`, other than `except`, has this name (compared
+    /// case-folded, as the query's name filter folds).
+    func nameTaken(_ name: String, except key: Int64?) async throws -> Bool
+
+    /// Serialises name checks of the project until the transaction ends (SQLite's write lock already does).
+    func lockNames() async throws
+}
+
+/// A task's lifecycle as stored: the simulator's state, and the kept create and modify keys (JSON).
+public struct StoredLife: Equatable, Sendable {
+    public var state: LifeState
+    public var config: String?
+
+    public init(state: LifeState, config: String? = nil) {
+        self.state = state
+        self.config = config
+    }
+}
+
+/// A task with its stored lifecycle (nil: none stored yet).
+public struct LifeSnapshot: Equatable, Sendable {
+    public var task: StoredTask
+    public var life: StoredLife?
+
+    public init(task: StoredTask, life: StoredLife?) {
+        self.task = task
+        self.life = life
+    }
+}
+
+/// A pending step the simulator found due: which task, at which version (the step applies only if unchanged since).
+public struct DueStep: Equatable, Sendable {
+    public var key: Int64
+    public var version: Int64
+    public var due: Int64
+
+    public init(key: Int64, version: Int64, due: Int64) {
+        self.key = key
+        self.version = version
+        self.due = due
+    }
 }

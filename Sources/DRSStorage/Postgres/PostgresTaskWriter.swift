@@ -22,11 +22,11 @@ final class PostgresTaskWriter: TaskWriter {
         self.logger = logger
     }
 
-    private func all(_ statement: PostgresStatement) async throws -> [PostgresRow] {
+    func all(_ statement: PostgresStatement) async throws -> [PostgresRow] {
         try await PreparedStatements.all(statement, on: connection, logger: logger)
     }
 
-    private func run(_ statement: PostgresStatement) async throws {
+    func run(_ statement: PostgresStatement) async throws {
         try await PreparedStatements.run(statement, on: connection, logger: logger)
     }
 
@@ -48,7 +48,7 @@ final class PostgresTaskWriter: TaskWriter {
         )
     }
 
-    private func stored(_ statement: PostgresStatement) async throws -> [StoredTask] {
+    func stored(_ statement: PostgresStatement) async throws -> [StoredTask] {
         let cursor = PostgresRowCursor(try await all(statement), kindColumn: 0, firstColumn: 1)
         var tasks: [StoredTask] = []
         while try cursor.next() != nil { tasks.append(StoredTask(key: cursor.key, parentKey: cursor.parentKey, record: try cursor.record())) }
@@ -249,6 +249,7 @@ final class PostgresTaskWriter: TaskWriter {
             try await run(PostgresStatement("UPDATE tasks SET child_count = child_count - 1 WHERE pk = \(bind: parent)"))
         }
         try await removeDetails(keys)
+        try await removeLife(keys: keys)
         try await run(PostgresStatement("DELETE FROM tasks WHERE pk = ANY(\(bind: keys))"))
     }
 
@@ -306,6 +307,7 @@ final class PostgresTaskWriter: TaskWriter {
         }
         let keys = Array(removed)
         try await removeDetails(keys)
+        try await removeLife(keys: keys)
         try await run(PostgresStatement("DELETE FROM tasks WHERE pk = ANY(\(bind: keys))"))
     }
 

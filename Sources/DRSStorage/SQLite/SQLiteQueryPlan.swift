@@ -215,16 +215,18 @@ struct SQLiteQueryPlan {
                 }
             }
         } else {
-            let phrase =
-                "\""
-                + TrigramTokenizer.text(scope: Lane.nameScope(tenant: tenant, lane: lane), folded: folded)
-                .replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            // Three characters or more: consecutive trigrams, an exact substring match. Fewer: a token prefix.
-            let match = folded.unicodeScalars.count >= 3 ? phrase : phrase + " *"
+            let match = Self.nameMatch(scope: Lane.nameScope(tenant: tenant, lane: lane), folded: folded)
             byName = try StatementKeySource(db, Self.byName) {
                 $0.bind(1, match)
             }
         }
         return UnionKeySource([byName, byID])
+    }
+
+    /// The FTS5 query for names of the scope containing `folded` (no NUL): three characters or more, consecutive
+    /// trigrams (an exact substring match); fewer, a token prefix.
+    static func nameMatch(scope: String, folded: String) -> String {
+        let phrase = "\"" + TrigramTokenizer.text(scope: scope, folded: folded).replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return folded.unicodeScalars.count >= 3 ? phrase : phrase + " *"
     }
 }

@@ -55,3 +55,58 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    static let dueSteps = SQL(
+        "SELECT pk, version, due_ms FROM task_life INDEXED BY task_life_due WHERE step IS NOT NULL AND due_ms <= ?1 ORDER BY due_ms LIMIT ?2"
+    )
+    static let dueTask = SQL("SELECT tenant, version, step FROM task_life WHERE pk = ?1")
+
+    public func dueSteps(at now: Int64, limit: Int) async throws -> [DueStep] {
+        try await read { db in
+            try db.withStatement(Self.dueSteps) { statement in
+                statement.bind(1, now)
+                statement.bind(2, Int64(limit))
+                var steps: [DueStep] = []
+                while try statement.step() {
+                    steps.append(DueStep(key: statement.int64(0), version: statement.int64(1), due: statement.int64(2)))
+                }
+                return steps
+            }
+        }
+    }
+
+    public func writeDue<T: Sendable>(_ step: DueStep, _ body: (any TaskWriter, StoredTask) async throws -> T) async throws -> T? {
+        try await write { db -> T? in
+            let tenant: Int64? = try db.withStatement(Self.dueTask) { statement in
+                statement.bind(1, step.key)
+                guard try statement.step(), statement.int64(1) == step.version, statement.optionalInt64(2) != nil else { return nil }
+                return statement.int64(0)
+            }
+            guard let tenant else { return nil }
+            let writer = SQLiteTaskWriter(db, tenant: tenant)
+            guard let task = try writer.findTask(key: step.key) else { return nil }
+            let result = try await body(writer, task)
+            try writer.finish()
+            return result
+        }
+    }
+}
+
+extension SQLiteStore {
+    public func lifeTasks(ids: [String], project: String) async throws -> [String: LifeSnapshot] {
+        try await read { db in
+            guard let tenant = try tenant(project, db) else { return [:] }
+            // Reads only: the writer's lookups, on a read connection, in one snapshot.
+            try db.withStatement("BEGIN") { try $0.run() }
+            defer { try? db.execute("COMMIT") }
+            let reader = SQLiteTaskWriter(db, tenant: tenant)
+            var found: [String: LifeSnapshot] = [:]
+            for id in ids where found[id] == nil {
+                guard let task = try reader.findTask(id: id) else { continue }
+                found[id] = LifeSnapshot(task: task, life: try reader.storedLife(key: task.key))
+            }
+            return found
+        }
+    }
+}

@@ -119,6 +119,13 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
 
     static let findByKey = SQL("SELECT \(SQLiteTaskColumns.list) FROM tasks WHERE pk = ?1")
 
+    func findTask(key: Int64) throws -> StoredTask? {
+        try db.withStatement(Self.findByKey) { statement in
+            statement.bind(1, key)
+            return try statement.step() ? try stored(statement) : nil
+        }
+    }
+
     func childTasks(of key: Int64) throws -> [StoredTask] {
         try db.withStatement(SQLiteRowCursor.children) { statement in
             statement.bind(1, key)
@@ -438,6 +445,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
 
     private func removeRow(_ key: Int64) throws {
         try removeDetails(key: key)
+        try removeLife(key: key)
         try db.withStatement(Self.deleteID) {
             $0.bind(1, key)
             try $0.run()
