@@ -1,12 +1,17 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The request context of every route: Hummingbird's core storage plus our request ID.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The `X-Request-Id` of this request, set by ``RequestEnvelopeMiddleware``.
     public var requestID: String = ""
+    /// The caller's project, once ``ProjectFrontDoor`` let the request in.
+    public var project: String = ""
+    /// The request body, collected by ``ProjectFrontDoor``.
+    public var body = ByteBuffer()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

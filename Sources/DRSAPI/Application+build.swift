@@ -1,12 +1,14 @@
 import Configuration
 import DRSDomain
+import DRSLifecycle
 import DRSStorage
 import Foundation
 import Hummingbird
 import Logging
 
-/// Builds the `drs serve` application. The store runs as a service of the application: it is prepared (migrated)
-/// before the server accepts requests, then `beforeServing` runs, and it closes after the server has stopped.
+/// Builds the `drs serve` application. The store and the simulator run as services of the application: the store is
+/// prepared (migrated) before the server accepts requests, the simulator catches up on the steps that fell due while
+/// no server ran, then `beforeServing` runs; the simulator ticks from then on, and both stop after the server.
 ///
 /// Configuration keys (read through `reader`):
 /// - `http.host` (string, default `127.0.0.1`), `http.port` (int, default `8080`): where to listen.
@@ -16,17 +18,20 @@ public func buildApplication(
     store: any Store,
     limits: APILimits = APILimits(),
     now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+    durations: LifeDurations = .standard,
     beforeServing: @escaping @Sendable () async throws -> Void = {},
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let logger = makeLogger(reader: reader)
-    let router = buildRouter(store: store, limits: limits, now: now)
+    let lifecycle = TaskLifecycle(store: store, durations: durations)
+    let simulator = Simulator(lifecycle: lifecycle, logger: logger)
+    let router = buildRouter(store: store, limits: limits, now: now, lifecycle: lifecycle)
     let host = reader.string(forKey: "http.host", default: "127.0.0.1")
     let port = reader.int(forKey: "http.port", default: 8080)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: nil),
-        services: [store],
+        services: [store, simulator],
         onServerRunning: { channel in
             let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
             logger.notice("listening", metadata: ["address": .string("http://\(address)")])
@@ -37,6 +42,8 @@ public func buildApplication(
     // The schema is brought up to date once the store's service runs, before the server accepts requests.
     app.beforeServerStarts {
         try await store.prepare()
+        try await lifecycle.catchUp()
+        simulator.gate.open()
         try await beforeServing()
     }
     return app
@@ -44,15 +51,20 @@ public func buildApplication(
 
 /// The router with its middleware and routes; tests drive it directly.
 /// - Parameter now: the clock (seconds since 1970) for token expiry, signature skew and lock-outs.
+/// - Parameter lifecycle: the lifecycle the write endpoints drive (default: standard durations, the system clock).
 public func buildRouter(
     store: any Store,
     limits: APILimits = APILimits(),
-    now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+    lifecycle: TaskLifecycle? = nil
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(RequestEnvelopeMiddleware())
     let authenticator = Authenticator(store: store, now: now)
-    JobsController(store: store, authenticator: authenticator, limits: limits).addRoutes(to: router)
+    // One front door for every task route: body limit, credentials, the project wall, Content-Type.
+    let jobs = router.group("/v3/:project_id/jobs").add(middleware: ProjectFrontDoor(authenticator: authenticator, limits: limits))
+    JobsController(store: store, limits: limits).addRoutes(to: jobs)
+    LifecycleController(lifecycle: lifecycle ?? TaskLifecycle(store: store)).addRoutes(to: jobs)
     IdentityController(store: store, authenticator: authenticator, limits: limits).addRoutes(to: router)
     return router
 }

@@ -21,7 +21,7 @@ struct IdentityController: Sendable {
     /// with whatever AK/SK it was given) is ignored.
     @Sendable func issue(request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: limits.maxBodyBytes)
-        guard JobsController.isJSON(request.headers[.contentType]) else { throw APIError(.unsupportedMediaType) }
+        guard ProjectFrontDoor.isJSON(request.headers[.contentType]) else { throw APIError(.unsupportedMediaType) }
         let login = try PasswordLogin.parse(body.readableBytesView)
         guard let user = try await store.user(domain: login.domain, name: login.user),
             PasswordHash.verify(login.password, against: user.passwordHash)

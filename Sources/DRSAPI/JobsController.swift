@@ -8,23 +8,16 @@ import NIOCore
 /// `POST /v3/{project_id}/jobs`: "Querying Tasks of a Tenant".
 struct JobsController: Sendable {
     let store: any TaskStore
-    let authenticator: Authenticator
     let limits: APILimits
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.post("/v3/:project_id/jobs", use: query)
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post(use: query)
     }
 
-    /// Checks run in this order: body size (413), credentials (401), project (403), Content-Type (415), body (400).
+    /// Behind ``ProjectFrontDoor``: the body is checked last (400).
     @Sendable func query(request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await request.body.collect(upTo: limits.maxBodyBytes)
-        let credentialProject = try await authenticator.authenticate(request, body: body)
-        let pathProject = context.parameters.get("project_id") ?? ""
-        guard ProjectID.isValid(pathProject), pathProject == credentialProject else { throw APIError(.invalidProjectID) }
-        // The SDKs also name the project in X-Project-Id: it must be the path's.
-        if let named = request.headers[HTTPField.Name("X-Project-Id")!], named != pathProject { throw APIError(.invalidProjectID) }
-        guard Self.isJSON(request.headers[.contentType]) else { throw APIError(.unsupportedMediaType) }
-        let query = try JobQueryParser.parse(body.readableBytesView)
+        let pathProject = context.project
+        let query = try JobQueryParser.parse(context.body.readableBytesView)
 
         switch query.paging {
         case .page(let offset, let limit):
@@ -80,13 +73,6 @@ struct JobsController: Sendable {
 
     private static func json(_ body: ResponseBody) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json"], body: body)
-    }
-
-    /// `application/json`, with or without parameters such as `;charset=utf-8`.
-    static func isJSON(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return mediaType.trimmed.lowercased() == "application/json"
     }
 }
 

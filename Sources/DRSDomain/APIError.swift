@@ -31,6 +31,8 @@ public struct APIError: Error, Equatable, Sendable {
         case internalError
         case serviceUnavailable
         case wrongCredentials
+        case duplicate
+        case tooManyTags
     }
 
     public var kind: Kind
@@ -98,6 +100,8 @@ public struct APIError: Error, Equatable, Sendable {
         .entityTooLarge: Entry(status: 413, code: "APIGW.0201", en: "Request entity too large.", zh: "请求体过大。"),
         .internalError: Entry(status: 500, code: "DRS.M00004", en: "Service is abnormal.", zh: "服务异常。"),
         .serviceUnavailable: Entry(status: 503, code: "DRS.M00004", en: "Service is abnormal.", zh: "服务异常。"),
+        .duplicate: Entry(status: 400, code: "DRS.M00301", en: "There are duplicate %s in request.", zh: "请求中存在重复的%s。"),
+        .tooManyTags: Entry(status: 400, code: "DRS.M00271", en: "The maximum number of tags has been reached.", zh: "标签数量已达上限。"),
         .wrongCredentials: Entry(
             status: 401,
             code: "APIGW.0301",

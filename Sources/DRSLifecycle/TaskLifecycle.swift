@@ -69,6 +69,48 @@ public struct TaskLifecycle: Sendable {
         }
     }
 
+    /// Modifies a task (§6.8): applied whole or not at all; a configuration change invalidates a passed pre-check.
+    public func modify(_ item: ModifyItem, project: String) async throws -> Result<LifeTask, ItemError> {
+        try await store.write(project: project) { writer in
+            guard let task = try await writer.find(id: item.id) else { return .failure(ItemError(.notFound)) }
+            let stored = try await writer.life(of: task)
+            var current = LifeTask(record: task.record, life: stored?.state ?? .imported(task.record))
+            let now = clock()
+            if let refusal = Lifecycle.refusal(of: .modify(configuration: item.isConfiguration), on: current, at: now) {
+                return .failure(refusal)
+            }
+            guard !item.isEmpty else { return .success(current) }
+            var config = TaskConfig(text: stored?.config)
+            if let error = item.apply(to: &current.record, config: &config) { return .failure(error) }
+            if let name = item.name, JobQuery.fold(name) != JobQuery.fold(task.record.name) {
+                try await writer.lockNames()
+                if try await writer.nameTaken(name, except: task.key) { return .failure(ItemError(.nameTaken)) }
+            }
+            if item.isConfiguration { current.life.precheck?.current = false }
+            if item.source != nil || item.target != nil { current.life.endpointsUpdated = now }
+            current.life.updateTime = now
+            current.life.version += 1
+            try await save(current, over: task, config: config.text, cause: nil, at: now, writer)
+            return .success(current)
+        }
+    }
+
+    /// The connection test of one task (§6.5): allowed in `CONFIGURATION`; an armed `connection` fault fires (and is
+    /// disarmed) for every item of the task in the request: the fault is returned.
+    public func testConnection(id: String, project: String) async throws -> Result<Fault?, ItemError> {
+        try await store.write(project: project) { writer in
+            guard let task = try await writer.find(id: id) else { return .failure(ItemError(.notFound)) }
+            let stored = try await writer.life(of: task)
+            var current = LifeTask(record: task.record, life: stored?.state ?? .imported(task.record))
+            if let refusal = Lifecycle.refusal(of: .testConnection, on: current, at: clock()) { return .failure(refusal) }
+            guard let fault = current.life.fault, fault.at == .connection else { return .success(nil) }
+            current.life.fault = nil
+            current.life.version += 1
+            try await writer.storeLife(StoredLife(state: current.life, config: stored?.config), of: task)
+            return .success(fault)
+        }
+    }
+
     /// Writes a changed task: its record (totals follow), its state, and a log line when its status or
     /// `current_action` changed.
     func save(_ next: LifeTask, over task: StoredTask, config: String?, cause: LifeCause?, at time: Int64, _ writer: any TaskWriter) async throws {
@@ -103,11 +145,20 @@ public struct TaskLifecycle: Sendable {
         }
     }
 
-    /// The tasks with these IDs and their lifecycle state, for the reads (status, detail, progress).
-    public func snapshots(ids: [String], project: String) async throws -> [String: LifeTask] {
+    /// The tasks with these IDs and their lifecycle, for the reads (status, detail, progress, pre-check result).
+    public func views(ids: [String], project: String) async throws -> [String: LifeView] {
         try await store.lifeTasks(ids: ids, project: project).mapValues { snapshot in
-            LifeTask(record: snapshot.task.record, life: snapshot.life?.state ?? .imported(snapshot.task.record))
+            LifeView(
+                task: LifeTask(record: snapshot.task.record, life: snapshot.life?.state ?? .imported(snapshot.task.record)),
+                config: TaskConfig(text: snapshot.life?.config),
+                parentID: snapshot.parentID
+            )
         }
+    }
+
+    /// The tasks with these IDs and their lifecycle state.
+    public func snapshots(ids: [String], project: String) async throws -> [String: LifeTask] {
+        try await views(ids: ids, project: project).mapValues(\.task)
     }
 
     // MARK: Simulator
@@ -142,4 +193,11 @@ public struct TaskLifecycle: Sendable {
     public func catchUp() async throws {
         while try await round() > 0 {}
     }
+}
+
+/// A task as the lifecycle's reads answer it: record and state, kept keys, parent.
+public struct LifeView: Sendable {
+    public var task: LifeTask
+    public var config: TaskConfig
+    public var parentID: String?
 }

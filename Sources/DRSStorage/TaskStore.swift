@@ -135,10 +135,13 @@ public struct StoredLife: Equatable, Sendable {
 public struct LifeSnapshot: Equatable, Sendable {
     public var task: StoredTask
     public var life: StoredLife?
+    /// A subtask's parent's ID.
+    public var parentID: String?
 
-    public init(task: StoredTask, life: StoredLife?) {
+    public init(task: StoredTask, life: StoredLife?, parentID: String? = nil) {
         self.task = task
         self.life = life
+        self.parentID = parentID
     }
 }
 

@@ -16,10 +16,18 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on. Default: $HTTP_HOST, else 127.0.0.1.") var host: String?
     @Option(help: "Port to listen on (0: any free port). Default: $HTTP_PORT, else 8080.") var port: Int?
+    @Option(
+        help: "Multiply every simulated duration of the task lifecycle by this factor (a decimal >= 0; 0: each step at the next tick)."
+    ) var pace: String = "1"
     @Flag(help: "Seed the demo project on an empty database, then print a token and a curl command.") var demo = false
     @OptionGroup var options: DatabaseOptions
 
+    func validate() throws {
+        guard LifeDurations.pace(pace) != nil else { throw ValidationError("--pace must be a decimal number >= 0, not \(pace)") }
+    }
+
     func run() async throws {
+        let paceFactor = LifeDurations.pace(pace) ?? 1
         Self.tuneAllocator()
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         if let host { values["http.host"] = .init(.string(host), isSecret: false) }
@@ -33,6 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = buildApplication(
             reader: reader,
             store: store,
+            durations: LifeDurations(pace: paceFactor),
             beforeServing: {
                 guard demo else { return }
                 if try await DemoProject.seed(store) {

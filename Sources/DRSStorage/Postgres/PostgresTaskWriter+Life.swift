@@ -148,8 +148,18 @@ extension PostgresStore {
                 let (key, state, config) = try row.decode((Int64, String, String?).self)
                 lives[key] = StoredLife(state: try LifeCodec.decode(state), config: config)
             }
+            let parentRows = try await reader.all(
+                PostgresStatement("SELECT pk, id FROM tasks WHERE pk = ANY(\(bind: tasks.compactMap(\.parentKey)))")
+            )
+            var parents: [Int64: String] = [:]
+            for row in parentRows {
+                let (key, id) = try row.decode((Int64, String).self)
+                parents[key] = id
+            }
             var found: [String: LifeSnapshot] = [:]
-            for task in tasks { found[task.record.id] = LifeSnapshot(task: task, life: lives[task.key]) }
+            for task in tasks {
+                found[task.record.id] = LifeSnapshot(task: task, life: lives[task.key], parentID: task.parentKey.flatMap { parents[$0] })
+            }
             return found
         }
     }

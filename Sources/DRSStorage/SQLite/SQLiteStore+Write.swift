@@ -104,7 +104,13 @@ extension SQLiteStore {
             var found: [String: LifeSnapshot] = [:]
             for id in ids where found[id] == nil {
                 guard let task = try reader.findTask(id: id) else { continue }
-                found[id] = LifeSnapshot(task: task, life: try reader.storedLife(key: task.key))
+                let parentID = try task.parentKey.flatMap { key in
+                    try db.withStatement(Self.idOfKey) { statement in
+                        statement.bind(1, key)
+                        return try statement.step() ? statement.text(0) : nil
+                    }
+                }
+                found[id] = LifeSnapshot(task: task, life: try reader.storedLife(key: task.key), parentID: parentID)
             }
             return found
         }
