@@ -13,17 +13,20 @@ import Logging
 /// Configuration keys (read through `reader`):
 /// - `http.host` (string, default `127.0.0.1`), `http.port` (int, default `8080`): where to listen.
 /// - `log.level` (string, default `info`): trace, debug, info, notice, warning, error or critical.
+///
+/// `durations` scale the simulator (`--pace`); tests pass a `lifecycle` of their own (with their clock) instead.
 public func buildApplication(
     reader: ConfigReader,
     store: any Store,
     limits: APILimits = APILimits(),
     now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
     durations: LifeDurations = .standard,
+    lifecycle: TaskLifecycle? = nil,
     beforeServing: @escaping @Sendable () async throws -> Void = {},
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let logger = makeLogger(reader: reader)
-    let lifecycle = TaskLifecycle(store: store, durations: durations)
+    let lifecycle = lifecycle ?? TaskLifecycle(store: store, durations: durations)
     let simulator = Simulator(lifecycle: lifecycle, logger: logger)
     let router = buildRouter(store: store, limits: limits, now: now, lifecycle: lifecycle)
     let host = reader.string(forKey: "http.host", default: "127.0.0.1")

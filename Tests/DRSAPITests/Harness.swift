@@ -1,6 +1,7 @@
 import Configuration
 import DRSAPI
 import DRSDomain
+import DRSLifecycle
 import DRSStorage
 import DRSTestSupport
 import Foundation
@@ -23,6 +24,9 @@ struct Harness: Sendable {
     let tokenA: String
     let tokenB: String
     let secret: [UInt8]
+    /// The lifecycle the app drives, on ``lifeClock`` (standard durations: nothing moves until the test moves it).
+    let lifecycle: TaskLifecycle
+    let lifeClock: ManualClock
 
     /// The SQLite store (SQLite runs only).
     var sqlite: SQLiteStore { store as! SQLiteStore }
@@ -78,7 +82,9 @@ struct Harness: Sendable {
     ) async throws -> T {
         // The store runs as a service of the app, which prepares it before the tests' requests and closes it afterwards.
         let reader = ConfigReader(provider: InMemoryProvider(values: ["http.port": 0, "log.level": "critical"]))
-        let app = buildApplication(reader: reader, store: store, limits: limits, now: { clock.now })
+        let lifeClock = ManualClock(clock.now * 1000)
+        let lifecycle = TaskLifecycle(store: store, durations: .standard, clock: { lifeClock.now })
+        let app = buildApplication(reader: reader, store: store, limits: limits, now: { clock.now }, lifecycle: lifecycle)
         return try await app.test(.router) { client in
             try await store.createProject(id: Fixture.projectA, name: "A")
             try await store.createProject(id: Fixture.projectB, name: "B")
@@ -91,7 +97,9 @@ struct Harness: Sendable {
                 databasePath: path,
                 tokenA: Self.token(Fixture.projectA, secret: secret),
                 tokenB: Self.token(Fixture.projectB, secret: secret),
-                secret: secret
+                secret: secret,
+                lifecycle: lifecycle,
+                lifeClock: lifeClock
             )
             return try await body(client, harness)
         }

@@ -5,18 +5,6 @@ import DRSTestSupport
 import Synchronization
 import Testing
 
-/// A clock the test moves by hand (epoch milliseconds).
-final class ManualClock: Sendable {
-    private let value: Mutex<Int64>
-
-    init(_ start: Int64 = 1_700_000_000_000) {
-        value = Mutex(start)
-    }
-
-    var now: Int64 { value.withLock { $0 } }
-    func advance(_ milliseconds: Int64) { value.withLock { $0 += milliseconds } }
-}
-
 /// The lifecycle over both stores: operations, the simulator's rounds, logs, totals, names, subtasks, faults.
 @Suite struct LifecycleStoreTests {
     static let project = Fixture.projectA
