@@ -57,13 +57,20 @@ public struct ModifyItem: Equatable, Sendable {
         if let storeDBInfo { kept.storeDBInfo = storeDBInfo }
         if let isRecreate { kept.isRecreate = isRecreate }
         if let productID { kept.productID = productID }
+        // The rows of the keys the item changes, with the task's other values (an imported task may break rows
+        // it does not touch).
         let path = "jobs[\(index)]"
         let isDR = next.dbUseType == .cloudDataGuard
-        if next.engineType.rawValue.hasPrefix("cloudDataGuard-") != isDR { return ItemError(.invalid, detail: path + ".engine_type") }
-        if isDR && next.jobDirection == .nonDBS { return ItemError(.invalid, detail: path + ".job_direction") }
-        if isDR && next.netType == .vpc { return ItemError(.invalid, detail: path + ".net_type") }
-        if isDR && !kept.multiWrite && next.taskType != .fullIncrTrans { return ItemError(.invalid, detail: path + ".task_type") }
-        if next.chargingMode == .period && (next.dbUseType == .migration || !CreateJobRequest.periodEngines.contains(next.engineType)) {
+        let scenario = engineType != nil || dbUseType != nil
+        if scenario && next.engineType.rawValue.hasPrefix("cloudDataGuard-") != isDR { return ItemError(.invalid, detail: path + ".engine_type") }
+        if (jobDirection != nil || dbUseType != nil) && isDR && next.jobDirection == .nonDBS {
+            return ItemError(.invalid, detail: path + ".job_direction")
+        }
+        if (netType != nil || dbUseType != nil) && isDR && next.netType == .vpc { return ItemError(.invalid, detail: path + ".net_type") }
+        if (taskType != nil || dbUseType != nil) && isDR && !kept.multiWrite && next.taskType != .fullIncrTrans {
+            return ItemError(.invalid, detail: path + ".task_type")
+        }
+        if scenario && next.chargingMode == .period && (next.dbUseType == .migration || !CreateJobRequest.periodEngines.contains(next.engineType)) {
             return ItemError(.invalid, detail: path + ".charging_mode")
         }
         record = next
