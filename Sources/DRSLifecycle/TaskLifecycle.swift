@@ -131,7 +131,7 @@ public struct TaskLifecycle: Sendable {
             guard task.record.status != .deleted else { return .failure(ItemError(.deleted)) }
             let stored = try await writer.life(of: task)
             var current = LifeTask(record: task.record, life: stored?.state ?? .imported(task.record))
-            Lifecycle.arm(fault, on: &current, at: clock(), durations: durations)
+            Lifecycle.arm(fault, on: &current, at: clock())
             try await writer.storeLife(StoredLife(state: current.life, config: stored?.config), of: task)
             return .success(())
         }

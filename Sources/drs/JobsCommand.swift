@@ -8,8 +8,8 @@ import NIOCore
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs",
-        abstract: "Import and export tasks.",
-        subcommands: [Import.self, Export.self]
+        abstract: "Import and export tasks; arm faults; read transition logs.",
+        subcommands: [Import.self, Export.self, Fault.self, History.self]
     )
 
     struct Import: AsyncParsableCommand {

@@ -231,7 +231,7 @@ import Testing
             try await Self.pass(3_000, lifecycle, clock)
             #expect(try await Self.status(lifecycle, "a06").record.status == .releaseResourceComplete)
             let log = try #require(try await lifecycle.history(id: "a06-c1", project: Self.project))
-            #expect(log.map(\.cause) == [.forceTerminate, .simulator])
+            #expect(log.map(\.cause) == [.import, .forceTerminate, .simulator])
         }
     }
 

@@ -32,6 +32,9 @@ public enum StepKind: String, Codable, Sendable, CaseIterable {
     case stop
     case release
     case switchOver = "switch"
+    /// An `incremental` fault armed on a task already in `INCRE_TRANSFER_STARTED` (by a process that may not run at
+    /// the simulator's pace): the simulator turns it into the failure step, `d_start` later.
+    case armed
 
     /// Stable small integers for the database column (never reordered).
     public var code: Int { Self.allCases.firstIndex(of: self)! }

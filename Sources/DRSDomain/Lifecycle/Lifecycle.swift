@@ -94,6 +94,8 @@ public enum Lifecycle {
             next.enterIncremental(at: t, durations: durations)
         case .fail:
             if next.fire(.incremental) { next.fail(.increTransferFailed) }
+        case .armed:
+            if next.life.fault?.at == .incremental { next.life.step = PendingStep(.fail, due: t + durations.start) }
         case .stop:
             next.record.currentAction = nil
             next.record.status = .pausing
@@ -111,15 +113,15 @@ public enum Lifecycle {
 
     /// Arms `fault` (nil: disarms) at `now`. A fault for the step the task is in applies to its pending step: the full
     /// phase's end moves to the 50 % mark, an incremental task gets its failure step.
-    public static func arm(_ fault: Fault?, on task: inout LifeTask, at now: Int64, durations: LifeDurations) {
+    public static func arm(_ fault: Fault?, on task: inout LifeTask, at now: Int64) {
         task.life.fault = fault
         if task.record.status == .fullTransferStarted, task.life.step?.kind == .full, task.life.fullSince != nil {
             task.scheduleFull(from: now)
         }
         if task.record.status == .increTransferStarted, task.record.currentAction == nil {
             if fault?.at == .incremental {
-                task.life.step = PendingStep(.fail, due: now + durations.start)
-            } else if task.life.step?.kind == .fail {
+                task.life.step = PendingStep(.armed, due: now)
+            } else if task.life.step?.kind == .fail || task.life.step?.kind == .armed {
                 task.life.step = nil
             }
         }

@@ -18,6 +18,7 @@ extension PostgresStore {
         try await transaction { connection in
             guard let tenant = try await tenant(project, connection) else { throw StoreError.projectNotFound(project) }
             let writer = PostgresTaskWriter(connection, tenant: tenant, logger: logger)
+            writer.importTime = Timestamp.nowMilliseconds()
             var ids: [(id: String, path: String)] = []
             for (index, record) in records.enumerated() {
                 ids.append((record.id, "jobs[\(index)].id"))

@@ -78,6 +78,18 @@ extension PostgresTaskWriter {
         try await run(PostgresStatement("SELECT 1 FROM tenants WHERE tenant = \(bind: tenant) FOR UPDATE"))
     }
 
+    /// The first line of imported tasks' logs.
+    func logImport(_ keys: [Int64], at time: Int64) async throws {
+        try await run(
+            PostgresStatement(
+                """
+                INSERT INTO task_log (pk, seq, time_ms, status, current_action, cause)
+                    SELECT pk, 1, \(bind: time), status, current_action, \(bind: Int64(LifeCause.import.code)) FROM tasks WHERE pk = ANY(\(bind: keys))
+                """
+            )
+        )
+    }
+
     /// Drops removed tasks' lifecycle rows.
     func removeLife(keys: [Int64]) async throws {
         try await run(PostgresStatement("DELETE FROM task_life WHERE pk = ANY(\(bind: keys))"))

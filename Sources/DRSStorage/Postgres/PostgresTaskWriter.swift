@@ -10,6 +10,8 @@ final class PostgresTaskWriter: TaskWriter {
     let logger: Logger
     private var counts = CountDelta()
     private var facets = FacetDelta()
+    /// Set by imports: every task written gets the first line of its transition log (cause `import`) at this time.
+    var importTime: Int64?
 
     /// Rows per statement of a batch write.
     static let batchSize = 2_000
@@ -85,6 +87,7 @@ final class PostgresTaskWriter: TaskWriter {
             let childKeys = try await insertRows(children, ordinals: Array(repeating: Self.null, count: children.count))
             try await insertDetails(zip(chunk, parents).map { ($0, $1, Lane.of($0.dbUseType, $0.status)) })
             try await insertDetails(zip(children, childKeys).map { ($0.0, $1, nil) })
+            if let importTime { try await logImport(parents + childKeys, at: importTime) }
         }
         return keys
     }

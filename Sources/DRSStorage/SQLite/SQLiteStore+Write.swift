@@ -24,6 +24,7 @@ extension SQLiteStore {
                 try db.execute("PRAGMA cache_size = -\(Self.importCacheKiB)")
                 defer { try? db.execute("PRAGMA cache_size = -16384; PRAGMA shrink_memory") }
                 let writer = SQLiteTaskWriter(db, tenant: tenant, batchesNames: true)
+                writer.importTime = Timestamp.nowMilliseconds()
                 try Self.replaceExisting(records, writer: writer)
                 // Newest first: keys then ascend (TaskKey), so rows are appended to the B-trees rather than scattered.
                 for (index, record) in records.sorted(by: { $0.createTime > $1.createTime }).enumerated() {

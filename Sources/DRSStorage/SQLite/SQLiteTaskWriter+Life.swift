@@ -101,6 +101,20 @@ extension SQLiteTaskWriter {
     /// The write transaction already holds the database's only write lock.
     func lockNames() async throws {}
 
+    static let logImport = SQL("INSERT INTO task_log (pk, seq, time_ms, status, current_action, cause) VALUES (?1, 1, ?2, ?3, ?4, ?5)")
+
+    /// The first line of an imported task's log.
+    func logImport(_ record: JobRecord, key: Int64, at time: Int64) throws {
+        try db.withStatement(Self.logImport) { statement in
+            statement.bind(1, key)
+            statement.bind(2, time)
+            statement.bind(3, Int64(record.status.code))
+            statement.bind(4, record.currentAction.map { Int64($0.code) })
+            statement.bind(5, Int64(LifeCause.import.code))
+            try statement.run()
+        }
+    }
+
     /// Drops a removed task's lifecycle rows.
     func removeLife(key: Int64) throws {
         for sql in Self.dropLife {

@@ -14,6 +14,8 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     private var ordinals: Int64?
     /// Name-index entries held back until ``finish()`` (see ``init(_:tenant:batchesNames:)``).
     private var pendingNames: [(key: Int64, text: String)]?
+    /// Set by imports: every task written gets the first line of its transition log (cause `import`) at this time.
+    var importTime: Int64?
 
     /// - Parameter batchesNames: hold name-index entries back and write them in key order at the end. FTS5 writes out
     ///   its in-memory index whenever an entry's rowid is smaller than the one before (and merges what it wrote), so an
@@ -321,6 +323,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
                 do {
                     try statement.run()
                     try registerID(record.id, key: key, lane: lane)
+                    if let importTime { try logImport(record, key: key, at: importTime) }
                     return key
                 } catch let error as SQLiteError where error.isPrimaryKeyViolation {
                     statement.reset()  // that key is taken: try the next counter value
