@@ -74,11 +74,13 @@ extension JobsCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
 
+        /// `{"seq": 1, "time": "…", "status": "CREATING", "current_action": null, "cause": "create"}` (the contract's layout).
         static func line(_ entry: LifeLogEntry) -> String {
-            JSONValue.object([
+            let fields: [(String, JSONValue)] = [
                 ("seq", .int(entry.seq)), ("time", .string(String(entry.time))), ("status", .string(entry.status.rawValue)),
                 ("current_action", entry.currentAction.map { .string($0.rawValue) } ?? .null), ("cause", .string(entry.cause.rawValue)),
-            ]).text
+            ]
+            return "{" + fields.map { JSONValue.string($0.0).text + ": " + $0.1.text }.joined(separator: ", ") + "}"
         }
     }
 }
