@@ -5,6 +5,7 @@ import DRSStorage
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Builds the `drs serve` application. The store and the simulator run as services of the application: the store is
 /// prepared (migrated) before the server accepts requests, the simulator catches up on the steps that fell due while
@@ -22,6 +23,7 @@ public func buildApplication(
     now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
     durations: LifeDurations = .standard,
     lifecycle: TaskLifecycle? = nil,
+    services extra: [any Service] = [],
     beforeServing: @escaping @Sendable () async throws -> Void = {},
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
@@ -34,7 +36,7 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: nil),
-        services: [store, simulator],
+        services: [store, simulator] + extra,
         onServerRunning: { channel in
             let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
             logger.notice("listening", metadata: ["address": .string("http://\(address)")])

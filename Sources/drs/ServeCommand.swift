@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import DRSAPI
 import DRSDomain
+import DRSLifecycle
 import DRSStorage
 import Foundation
 import Hummingbird
@@ -37,23 +38,33 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try await options.openStore(reader)
         let demo = self.demo
         // Set once the demo project is ready (before the server starts), printed once it listens.
-        let demoToken = DemoToken()
+        let demoTokens = DemoTokens()
+        let lifecycle = TaskLifecycle(store: store, durations: LifeDurations(pace: paceFactor))
+        let live = LiveDemo(lifecycle: lifecycle, logger: logger)
         let app = buildApplication(
             reader: reader,
             store: store,
-            durations: LifeDurations(pace: paceFactor),
+            lifecycle: lifecycle,
+            services: demo ? [live] : [],
             beforeServing: {
                 guard demo else { return }
                 if try await DemoProject.seed(store) {
                     logger.notice("seeded the demo project", metadata: ["project": .string(DemoProject.id)])
                 }
+                if try await LiveDemo.seed(store) {
+                    logger.notice("created the live demo project", metadata: ["project": .string(LiveDemo.projectID)])
+                    live.gate.open()
+                } else {
+                    live.closed.open()
+                }
                 let secret = try await store.tokenSecret()
                 let now = Int64(Date().timeIntervalSince1970)
                 let token = ProjectToken(projectID: DemoProject.id, issuedAt: now, expiresAt: now + 86_400).encoded(secret: secret)
-                demoToken.value.withLock { $0 = token }
+                let liveToken = ProjectToken(projectID: LiveDemo.projectID, issuedAt: now, expiresAt: now + 86_400).encoded(secret: secret)
+                demoTokens.value.withLock { $0 = (token, liveToken) }
             },
             onServerRunning: { address in
-                if let token = demoToken.value.withLock({ $0 }) { Self.printDemo(token: token, address: address) }
+                if let tokens = demoTokens.value.withLock({ $0 }) { Self.printDemo(tokens: tokens, address: address) }
             }
         )
         // The store is a service of the application: it closes after the server has stopped.
@@ -73,7 +84,8 @@ struct ServeCommand: AsyncParsableCommand {
         #endif
     }
 
-    static func printDemo(token: String, address: String) {
+    static func printDemo(tokens: (demo: String, live: String), address: String) {
+        let token = tokens.demo
         let text = """
             Demo project \(DemoProject.id) is ready. Token (valid 24 hours):
 
@@ -85,15 +97,24 @@ struct ServeCommand: AsyncParsableCommand {
               -H 'Content-Type: application/json' -H "X-Auth-Token: $DRS_TOKEN" \\
               -d '{"cur_page": 1, "per_page": 5, "db_use_type": "migration", "engine_type": ""}'
 
+            Live project \(LiveDemo.projectID): tasks moving through the lifecycle. \(LiveDemo.names[0]) reaches
+            incremental transfer; \(LiveDemo.names[1]) fails to start and can be retried (batch-retry-task). Token:
+
+            export DRS_LIVE_TOKEN='\(tokens.live)'
+
+            curl -s -X POST http://\(address)/v3/\(LiveDemo.projectID)/jobs \\
+              -H 'Content-Type: application/json' -H "X-Auth-Token: $DRS_LIVE_TOKEN" \\
+              -d '{"db_use_type": "migration", "engine_type": ""}'
+
             """
         // Straight to the file descriptor: stdout may be a pipe, where print() would sit in a buffer.
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 }
 
-/// The demo token, set before the server starts and printed once it listens.
-private final class DemoToken: Sendable {
-    let value = Mutex<String?>(nil)
+/// The demo tokens (reference project, live project), set before the server starts and printed once it listens.
+private final class DemoTokens: Sendable {
+    let value = Mutex<(String, String)?>(nil)
 }
 
 #if os(Linux)

@@ -322,3 +322,37 @@ def test_secrets_reach_no_answer_log_export_or_database(database, tmp_path):
         raw = b"".join(path.read_bytes() for path in tmp_path.glob("drs.sqlite*"))
         assert b"secret keeper" in raw
         assert MARKER.encode() not in raw
+
+
+def test_the_demo_moves_two_tasks_through_the_lifecycle(tmp_path):
+    database = tmp_path / "drs.sqlite"
+    live = "6c1e9a3b5d7f4e2a8c0b1d3f5a7e9c21"
+    server = Server(database, "--demo", "--pace", "0")
+    try:
+        printed = server.stdout_text(wait_for="DRS_LIVE_TOKEN")
+        assert live in printed
+        credential = json.loads(run_drs("credential", "create", "--project", live, database=database).stdout)["credential"]
+        client = client_for(server.base, live, credential)
+        deadline = time.time() + 30
+        while True:
+            jobs = {job.name: job for use in ("migration", "sync") for job in client.show_job_list(
+                drs.ShowJobListRequest(body=drs.QueryJobsReq(db_use_type=use, engine_type=""))).jobs}
+            if {name: job.status for name, job in jobs.items()} == {
+                    "DRS-demo-live-1": "INCRE_TRANSFER_STARTED", "DRS-demo-live-2": "START_JOB_FAILED"}:
+                break
+            assert time.time() < deadline, jobs
+            time.sleep(0.1)
+        failed = jobs["DRS-demo-live-2"].id
+        assert retry(client, failed).status == "success"
+        wait_for(client, failed, "INCRE_TRANSFER_STARTED")
+    finally:
+        assert server.stop() == 0
+    # On a database that has it, the demo creates nothing more.
+    again = Server(database, "--demo", "--pace", "0")
+    try:
+        time.sleep(1)
+        client = client_for(again.base, live, credential)
+        listed = client.show_job_list(drs.ShowJobListRequest(body=drs.QueryJobsReq(db_use_type="migration", engine_type="")))
+        assert listed.total_record == 1
+    finally:
+        assert again.stop() == 0
