@@ -27,7 +27,15 @@ public enum ExportJSON {
         buffer.writeStaticString(",\"description\":")
         buffer.writeJSONString(job.description)
         buffer.writeStaticString(",\"create_time\":")
-        buffer.writeCreateTime(job.createTime)
+        // To the millisecond when it has them (tasks created through the API), so that an import restores the instant.
+        let milliseconds = Int((job.createTime % 1000 + 1000) % 1000)
+        if milliseconds == 0 {
+            buffer.writeCreateTime(job.createTime)
+        } else {
+            buffer.writeInteger(UInt8(ascii: "\""))
+            _ = Timestamp.withText(milliseconds: job.createTime) { buffer.writeBytes($0) }
+            buffer.writeString("." + String(String(milliseconds + 1000).dropFirst()) + "\"")
+        }
         buffer.writeStaticString(",\"error_msg\":")
         writeOptional(job.errorMessage, into: &buffer)
         buffer.writeStaticString(",\"engine_type\":")
@@ -62,6 +70,16 @@ public enum ExportJSON {
         writeInstance(job.sourceInstance, into: &buffer)
         buffer.writeStaticString(",\"target_instance\":")
         writeInstance(job.targetInstance, into: &buffer)
+        if let kept = job.kept {
+            for (key, value) in KeptLifeImport.members(kept) {
+                buffer.writeInteger(UInt8(ascii: ","))
+                buffer.writeJSONString(key)
+                buffer.writeInteger(UInt8(ascii: ":"))
+                var bytes: [UInt8] = []
+                value.write(into: &bytes)
+                buffer.writeBytes(bytes)
+            }
+        }
         buffer.writeStaticString(",\"children\":[")
         for (index, child) in job.children.enumerated() {
             if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }

@@ -175,6 +175,7 @@ public enum JobImport {
         }
         record.sourceInstance = try instance(fields, "source_instance")
         record.targetInstance = try instance(fields, "target_instance")
+        record.kept = try KeptLifeImport.parse(members, path: path)
         if let children = try fields.value("children") {
             guard case .array(let elements) = children else { throw fields.error("children", "must be an array") }
             guard allowChildren || elements.isEmpty else { throw fields.error("children", "a subtask cannot have subtasks") }

@@ -44,6 +44,9 @@ public struct JobRecord: Equatable, Sendable {
     public var targetInstance: Instance?
     /// Subtasks, ordered by `create_time` ascending, then `id`.
     public var children: [JobRecord] = []
+    /// What the lifecycle keeps beyond the record, as exported and imported (`lifecycle.md` §8); nil for a task
+    /// that has none.
+    public var kept: KeptLife?
 
     public init(
         id: String,
@@ -92,5 +95,29 @@ public struct JobRecord: Equatable, Sendable {
     /// Orders top-level tasks as the API answers them: `create_time` descending, then `id` ascending.
     public static func listOrder(_ lhs: JobRecord, _ rhs: JobRecord) -> Bool {
         lhs.createTime != rhs.createTime ? lhs.createTime > rhs.createTime : lhs.id < rhs.id
+    }
+}
+
+/// The lifecycle's kept keys and times of a task, carried by the import format.
+public struct KeptLife: Equatable, Sendable {
+    public var config: TaskConfig
+    public var updateTime: Int64?
+    public var actualStartTime: Int64?
+    public var fullCompleteTime: Int64?
+
+    public init(config: TaskConfig, updateTime: Int64? = nil, actualStartTime: Int64? = nil, fullCompleteTime: Int64? = nil) {
+        self.config = config
+        self.updateTime = updateTime
+        self.actualStartTime = actualStartTime
+        self.fullCompleteTime = fullCompleteTime
+    }
+
+    /// The simulator state an imported task starts from: its phase from its status, these times, nothing pending.
+    public func state(of record: JobRecord) -> LifeState {
+        var state = LifeState.imported(record)
+        state.updateTime = updateTime ?? record.createTime
+        state.actualStartTime = actualStartTime
+        state.fullCompleteTime = fullCompleteTime
+        return state
     }
 }

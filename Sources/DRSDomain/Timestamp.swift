@@ -14,9 +14,15 @@ public enum Timestamp {
         format(secondsSince1970: floorDiv(milliseconds, 1000))
     }
 
-    /// Milliseconds since 1970 for a valid `yyyy-MM-dd HH:mm:ss` text, else nil.
+    /// Milliseconds since 1970 for a valid `yyyy-MM-dd HH:mm:ss` text, optionally with `.SSS` (three digits of
+    /// milliseconds, as export writes a time that has them), else nil.
     public static func milliseconds(_ text: String) -> Int64? {
-        parse(text).map { $0 * 1000 }
+        let bytes = Array(text.utf8)
+        if bytes.count == 23, bytes[19] == UInt8(ascii: "."), bytes[20...].allSatisfy({ (48...57).contains($0) }) {
+            let fraction = bytes[20...].reduce(Int64(0)) { $0 * 10 + Int64($1 - 48) }
+            return parse(String(decoding: bytes[..<19], as: UTF8.self)).map { $0 * 1000 + fraction }
+        }
+        return parse(text).map { $0 * 1000 }
     }
 
     /// The current time in milliseconds since 1970.

@@ -113,15 +113,28 @@ extension PostgresStore {
                 var records: [(key: Int64, record: JobRecord, isChild: Bool)] = []
                 while let kind = try cursor.next() { records.append((cursor.key, try cursor.record(), kind == .child)) }
                 let details = try await Self.details(of: records.map(\.key), on: connection, logger: logger)
+                let lives = try await Self.lives(of: records.map(\.key), on: connection, logger: logger)
                 var batch: [JobRecord] = []
                 for (key, record, isChild) in records {
                     var record = record
                     details.fill(&record, key: key)
+                    record.kept = lives[key].map(SQLiteStore.kept)
                     if isChild { batch[batch.count - 1].children.append(record) } else { batch.append(record) }
                 }
                 try await onBatch(batch)
             }
         }
+    }
+
+    /// The stored lifecycle of tasks by key.
+    static func lives(of keys: [Int64], on connection: PostgresConnection, logger: Logger) async throws -> [Int64: StoredLife] {
+        var lives: [Int64: StoredLife] = [:]
+        let statement = PostgresStatement("SELECT pk, state, config FROM task_life WHERE pk = ANY(\(bind: keys))")
+        try await PreparedStatements.forEachRow(statement, on: connection, logger: logger) { row in
+            let (key, state, config) = try row.decode((Int64, String, String?).self)
+            lives[key] = StoredLife(state: try LifeCodec.decode(state), config: config)
+        }
+        return lives
     }
 
     /// The tags of tasks by key (their instances are columns of their rows).

@@ -10,7 +10,9 @@ extension PostgresTaskWriter {
         return StoredLife(state: try LifeCodec.decode(state), config: config)
     }
 
-    func storeLife(_ life: StoredLife, of task: StoredTask) async throws {
+    func storeLife(_ life: StoredLife, of task: StoredTask) async throws { try await storeLife(life, key: task.key) }
+
+    func storeLife(_ life: StoredLife, key: Int64) async throws {
         let state = try LifeCodec.encode(life.state)
         let step = life.state.step.map { Int64($0.kind.code) } ?? Self.null
         let due = life.state.step?.due ?? Self.null
@@ -18,7 +20,7 @@ extension PostgresTaskWriter {
             PostgresStatement(
                 """
                 INSERT INTO task_life (pk, tenant, version, step, due_ms, state, config)
-                    VALUES (\(bind: task.key), \(bind: tenant), \(bind: life.state.version), NULLIF(\(bind: step), \(bind: Self.null)),
+                    VALUES (\(bind: key), \(bind: tenant), \(bind: life.state.version), NULLIF(\(bind: step), \(bind: Self.null)),
                         NULLIF(\(bind: due), \(bind: Self.null)), \(bind: state), NULLIF(\(bind: life.config ?? ""), ''))
                     ON CONFLICT (pk) DO UPDATE SET version = excluded.version, step = excluded.step, due_ms = excluded.due_ms,
                         state = excluded.state, config = excluded.config

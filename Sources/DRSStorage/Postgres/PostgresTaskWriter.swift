@@ -88,6 +88,10 @@ final class PostgresTaskWriter: TaskWriter {
             try await insertDetails(zip(chunk, parents).map { ($0, $1, Lane.of($0.dbUseType, $0.status)) })
             try await insertDetails(zip(children, childKeys).map { ($0.0, $1, nil) })
             if let importTime { try await logImport(parents + childKeys, at: importTime) }
+            for (record, key) in zip(chunk.map { $0 } + children.map(\.0), parents + childKeys) {
+                guard let kept = record.kept else { continue }
+                try await storeLife(StoredLife(state: kept.state(of: record), config: kept.config.text), key: key)
+            }
         }
         return keys
     }

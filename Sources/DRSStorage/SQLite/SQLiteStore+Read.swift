@@ -91,6 +91,7 @@ extension SQLiteStore {
                 while let kind = try walk.rows.next() {
                     var record = try walk.rows.record()
                     try Self.addDetails(to: &record, key: walk.rows.key, db)
+                    record.kept = try SQLiteTaskWriter(db, tenant: tenant).storedLife(key: walk.rows.key).map { Self.kept($0) }
                     switch kind {
                     case .task: records.append(record)
                     case .child: records[records.count - 1].children.append(record)
@@ -99,6 +100,16 @@ extension SQLiteStore {
                 try await onBatch(records)
             }
         }
+    }
+
+    /// What export carries of a task's stored lifecycle.
+    static func kept(_ life: StoredLife) -> KeptLife {
+        KeptLife(
+            config: TaskConfig(text: life.config),
+            updateTime: life.state.updateTime,
+            actualStartTime: life.state.actualStartTime,
+            fullCompleteTime: life.state.fullCompleteTime
+        )
     }
 
     static let begin = SQL("BEGIN")

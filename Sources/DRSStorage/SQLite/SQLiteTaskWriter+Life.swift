@@ -32,10 +32,12 @@ extension SQLiteTaskWriter {
         }
     }
 
-    func storeLife(_ life: StoredLife, of task: StoredTask) async throws {
+    func storeLife(_ life: StoredLife, of task: StoredTask) async throws { try storeLifeRow(life, key: task.key) }
+
+    func storeLifeRow(_ life: StoredLife, key: Int64) throws {
         let state = try LifeCodec.encode(life.state)
         try db.withStatement(Self.storeLife) { statement in
-            statement.bind(1, task.key)
+            statement.bind(1, key)
             statement.bind(2, tenant)
             statement.bind(3, life.state.version)
             statement.bind(4, life.state.step.map { Int64($0.kind.code) })

@@ -324,6 +324,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
                     try statement.run()
                     try registerID(record.id, key: key, lane: lane)
                     if let importTime { try logImport(record, key: key, at: importTime) }
+                    if let kept = record.kept { try storeLifeRow(StoredLife(state: kept.state(of: record), config: kept.config.text), key: key) }
                     return key
                 } catch let error as SQLiteError where error.isPrimaryKeyViolation {
                     statement.reset()  // that key is taken: try the next counter value
