@@ -5,17 +5,31 @@ import Synchronization
 
 /// The simulator of `drs serve` (`lifecycle.md` §5.5, §9) as a service of the application: a round every `interval`
 /// until graceful shutdown, which lets the step being applied finish (pending steps stay stored).
+///
+/// A round applies at most `stepsPerSecond × interval` steps (oldest due first): a burst of due steps (ten thousand
+/// tasks started at once) is spread over the next seconds instead of taking the processor from the queries. Each
+/// step still takes its own due time, and several processes on one PostgreSQL share the work. The start-up
+/// catch-up is not limited.
 public struct Simulator: Service {
     public let lifecycle: TaskLifecycle
     public let interval: Duration
+    public let stepsPerSecond: Int
     public let logger: Logger
     /// Opened once the schema is ready and the start-up catch-up is done; the simulator waits for it.
     public let gate = Gate()
 
-    public init(lifecycle: TaskLifecycle, interval: Duration = .milliseconds(100), logger: Logger) {
+    public init(lifecycle: TaskLifecycle, interval: Duration = .milliseconds(100), stepsPerSecond: Int = 500, logger: Logger) {
         self.lifecycle = lifecycle
         self.interval = interval
+        self.stepsPerSecond = stepsPerSecond
         self.logger = logger
+    }
+
+    /// Steps per round.
+    var roundLimit: Int {
+        let (seconds, attoseconds) = interval.components
+        let milliseconds = Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+        return max(1, stepsPerSecond * milliseconds / 1000)
     }
 
     public func run() async throws {
@@ -23,14 +37,17 @@ public struct Simulator: Service {
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(20)) }
         }
+        let clock = ContinuousClock()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let started = clock.now
             do {
-                // A full round means more is due: the next one follows at once.
-                if try await lifecycle.round() >= TaskLifecycle.roundSize { continue }
+                try await lifecycle.round(limit: roundLimit)
             } catch {
                 logger.error("simulator round failed", metadata: ["error": "\(String(reflecting: error))"])
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            // The next round one interval after this one began.
+            let rest = interval - (clock.now - started)
+            if rest > .zero { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: rest) } }
         }
     }
 }

@@ -163,15 +163,15 @@ public struct TaskLifecycle: Sendable {
 
     // MARK: Simulator
 
-    /// Steps read per round.
+    /// Steps read per round of the start-up catch-up.
     public static let roundSize = 500
 
-    /// One round: applies the steps due now, each in its own transaction, at most one per task. Returns how many were
-    /// applied.
+    /// One round: applies the steps due now (at most `limit`, oldest due first), each in its own transaction, at most
+    /// one per task. Returns how many were applied.
     @discardableResult
-    public func round() async throws -> Int {
+    public func round(limit: Int = TaskLifecycle.roundSize) async throws -> Int {
         var applied = 0
-        for step in try await store.dueSteps(at: clock(), limit: Self.roundSize) where try await apply(step) {
+        for step in try await store.dueSteps(at: clock(), limit: limit) where try await apply(step) {
             applied += 1
         }
         return applied

@@ -111,6 +111,17 @@ enum BitChunk: Equatable, Sendable {
             case .bitmap: nil
             }
         if let members, members.count + changes.count <= arrayLimit {
+            if changes.count <= 32 {
+                // A few changes (a task's status moving): binary-search each in the sorted members.
+                var sorted = members
+                for change in changes {
+                    let index = insertionIndex(of: change.low, in: sorted)
+                    let present = index < sorted.count && sorted[index] == change.low
+                    if change.set && !present { sorted.insert(change.low, at: index) }
+                    if !change.set && present { sorted.remove(at: index) }
+                }
+                return sorted.isEmpty ? nil : .array(sorted)
+            }
             var set = Set(members)
             for change in changes {
                 if change.set { set.insert(change.low) } else { set.remove(change.low) }
@@ -123,6 +134,17 @@ enum BitChunk: Equatable, Sendable {
             if change.set { words[Int(change.low >> 6)] |= mask } else { words[Int(change.low >> 6)] &= ~mask }
         }
         return normalized(words)
+    }
+
+    /// Where `value` is, or would go, in ascending `members`.
+    static func insertionIndex(of value: UInt16, in members: [UInt16]) -> Int {
+        var low = 0
+        var high = members.count
+        while low < high {
+            let middle = (low + high) / 2
+            if members[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The members of either chunk.

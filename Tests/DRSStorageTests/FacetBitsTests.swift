@@ -52,6 +52,26 @@ import Testing
         }
     }
 
+    /// A lifecycle write changes one or two members at a time: those go through a binary search of the members.
+    @Test(arguments: [10, 3_000, 5_000]) func aFewChangesAtATime(size: Int) {
+        var random = Random(state: UInt64(size) + 7)
+        var expected = Self.random(count: size, &random)
+        var chunk = BitChunk.applying(expected.sorted().map { FacetChange(low: $0, set: true) }, to: nil)
+        for round in 0..<120 {
+            var changes: [FacetChange] = []
+            for _ in 0..<(1 + round % 4) {
+                // Members near the present ones, so that sets and clears both hit and miss.
+                let low = UInt16(truncatingIfNeeded: Int(expected.randomElement(using: &random) ?? 0) + Int.random(in: -1...1, using: &random))
+                let set = Bool.random(using: &random)
+                changes.append(FacetChange(low: low, set: set))
+                if set { expected.insert(low) } else { expected.remove(low) }
+            }
+            chunk = BitChunk.applying(changes, to: chunk)
+            #expect(Self.members(chunk) == expected, "round \(round)")
+            if case .array(let members)? = chunk { #expect(members == members.sorted() && Set(members).count == members.count) }
+        }
+    }
+
     @Test func bytesOfNoChunkAreRefused() {
         #expect(BitChunk(bytes: [1]) == nil)
         #expect(BitChunk(bytes: [UInt8](repeating: 0, count: 8_194)) == nil)

@@ -15,6 +15,7 @@ public final class SQLiteStore: Store {
     let pool: SQLitePool
     let logger: Logger
     let busyTimeout: Duration
+    let writers = WriteQueue()
     /// Facet chunks decoded by earlier reads (``FacetChunkCache``).
     let facetCache = FacetChunkCache()
     /// Project ID -> tenant key. Projects are never removed, so an entry never goes stale.
@@ -56,7 +57,7 @@ public final class SQLiteStore: Store {
         try connection.execute(
             """
             PRAGMA busy_timeout = 0; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;
-            PRAGMA cache_size = -16384;
+            PRAGMA cache_size = -16384; PRAGMA mmap_size = 68719476736; PRAGMA wal_autocheckpoint = 8192;
             """
         )
     }
@@ -83,8 +84,13 @@ public final class SQLiteStore: Store {
         try await retryingBusy { try await pool.withConnection(body) }
     }
 
-    /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`), taking the write lock with async retries.
+    /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`): after the process's earlier writers (``WriteQueue``),
+    /// taking the write lock with async retries while another process holds it.
     func write<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
+        try await writers.run { try await writeNow(body) }
+    }
+
+    private func writeNow<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
         try await retryingBusy {
             try await pool.withConnection { (connection: SQLiteConnection) async throws -> T in
                 try connection.withStatement("BEGIN IMMEDIATE") { try $0.run() }

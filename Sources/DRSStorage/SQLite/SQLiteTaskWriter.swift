@@ -247,15 +247,21 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     /// looked for (an import into a new project creates nearly all of its chunks).
     private func writeFacets() throws {
         guard !facets.isEmpty else { return }
-        let existing = try db.withStatement(Self.facetChunks) { statement in
-            statement.bind(1, tenant)
-            var keys = Set<FacetDelta.Key>()
-            while try statement.step() { keys.insert(FacetDelta.Key(facet: statement.text(0) ?? "", chunk: statement.int64(1))) }
-            return keys
-        }
-        for (key, changes) in facets.sorted {
+        let changed = facets.sorted
+        // A large write (an import) first learns which chunks exist, in one pass, so that it looks up only those; a
+        // small one (a lifecycle operation) looks its few chunks up directly.
+        let existing: Set<FacetDelta.Key>? =
+            changed.count < Self.chunkListThreshold
+            ? nil
+            : try db.withStatement(Self.facetChunks) { statement in
+                statement.bind(1, tenant)
+                var keys = Set<FacetDelta.Key>()
+                while try statement.step() { keys.insert(FacetDelta.Key(facet: statement.text(0) ?? "", chunk: statement.int64(1))) }
+                return keys
+            }
+        for (key, changes) in changed {
             let stored =
-                existing.contains(key)
+                existing?.contains(key) ?? true
                 ? try db.withStatement(Self.loadBits) { statement in
                     statement.bind(1, tenant)
                     statement.bind(2, key.facet)
@@ -279,6 +285,8 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     }
 
     static let facetChunks = SQL("SELECT facet, chunk FROM task_bits WHERE tenant = ?1")
+    /// Changed chunks from which a write lists the tenant's chunks first.
+    static let chunkListThreshold = 256
 
     // MARK: Rows
 
