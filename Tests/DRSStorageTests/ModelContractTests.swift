@@ -8,17 +8,7 @@ import Testing
 /// Random tasks, random changes of every kind through the write path, and random queries, each answer checked against
 /// ``ReferenceQuery`` over a model kept in the test: totals, order (ties in the same millisecond included) and pages.
 @Suite struct ModelContractTests {
-    /// A small, seeded generator (SplitMix64): the same run every time.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Random = SeededRandom
 
     static let words = ["orders", "Billing", "größe", "k042", "a_b", "100%", "x", "ÄÖÜ", "orders-k042"]
 

@@ -185,6 +185,22 @@ def test_a_create_fault_armed_by_the_command(backend, tmp_path):
             server.stop()
 
 
+def test_connection_and_precheck_faults_from_the_tag(paced0):
+    client = paced0["client"]
+    connection = create_job(client, "connection fault by tag", tags=[drs.ResourceTag(key="drs-fault", value="connection")])
+    checked = create_job(client, "precheck fault by tag", tags=[drs.ResourceTag(key="drs-fault", value="precheck")])
+    wait_for(client, connection, "CONFIGURATION")
+    sides = [drs.TestEndPoint(id=connection, end_point_type="so", net_type="eip", db_type="mysql", ip="192.0.2.10", db_user="root",
+                              db_password="s3cret")]
+    request = drs.BatchValidateConnectionsRequest(body=drs.BatchTestConnectionReq(jobs=sides))
+    failed = client.batch_validate_connections(request).results[0]
+    assert (failed.success, failed.error_code, failed.error_msg) == (False, "DRS.KE0002", "The username or password is incorrect.")
+    assert client.batch_validate_connections(request).results[0].success is True
+    wait_for(client, checked, "CONFIGURATION")
+    assert precheck(client, checked).result is False
+    assert precheck(client, checked).result is True
+
+
 def test_connection_and_precheck_faults(paced0):
     client, database, project = paced0["client"], paced0["database"], paced0["project"]
     job_id = create_job(client, "connection and precheck faults")
@@ -228,9 +244,14 @@ def test_fault_and_history_commands_refuse_bad_input(paced0):
     assert missing.returncode != 0 and "no task no-such-task" in missing.stderr
 
 
-def test_the_walk_at_the_default_pace(tmp_path):
-    """§12 at the default durations: about 45 seconds (SQLite only; the pace-0 walk covers PostgreSQL)."""
-    database = tmp_path / "drs.sqlite"
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_walk_at_the_default_pace(backend, tmp_path):
+    """§12 at the default durations: about 45 seconds."""
+    with fresh_database(backend, tmp_path) as database:
+        default_pace_walk(database)
+
+
+def default_pace_walk(database):
     project, credential = project_with_credential(database)
     server = Server(database)
     try:
@@ -241,5 +262,30 @@ def test_the_walk_at_the_default_pace(tmp_path):
         times = [int(line["time"]) for line in history(database, project, job_id)]
         steps = [later - earlier for earlier, later in zip(times, times[1:])]
         assert steps[0] == 3000 and steps[2:] == [3000, 30000, 3000]
+    finally:
+        server.stop()
+
+
+def test_the_readme_lifecycle_example_runs_as_printed(tmp_path):
+    """The README's SDK program, against the demo's live project, with a fresh AK/SK pair and the server's address."""
+    import os
+    import re
+    import subprocess
+    import sys
+    from drs_harness import REPO
+
+    readme = (REPO / "README.md").read_text()
+    example = re.search(r"<!-- lifecycle-example:start -->\n```python\n(.*?)```", readme, re.S).group(1)
+    database = tmp_path / "drs.sqlite"
+    server = Server(database, "--demo", "--pace", "0")
+    try:
+        live = "6c1e9a3b5d7f4e2a8c0b1d3f5a7e9c21"
+        assert f'PROJECT = "{live}"' in example
+        credential = json.loads(run_drs("credential", "create", "--project", live, database=database).stdout)["credential"]
+        program = (example.replace('"<access>", "<secret>"', f'"{credential["access"]}", "{credential["secret"]}"')
+                   .replace("http://127.0.0.1:8080", server.base))
+        result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, env=dict(os.environ))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("1 INCRE_TRANSFER_STARTED ['CREATE', 'CHOOSE_OBJECT', 'PRE_CHECK'"), result.stdout
     finally:
         server.stop()

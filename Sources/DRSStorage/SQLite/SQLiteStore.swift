@@ -52,12 +52,12 @@ public final class SQLiteStore: Store {
         )
     }
 
-    /// Every connection: WAL-friendly durability, foreign keys, memory-mapped reads, and no blocking on locks.
+    /// Every connection: WAL-friendly durability (checkpoints every 32 MiB of log), foreign keys, and no blocking on locks.
     static func setUp(_ connection: SQLiteConnection) throws {
         try connection.execute(
             """
             PRAGMA busy_timeout = 0; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;
-            PRAGMA cache_size = -16384; PRAGMA mmap_size = 68719476736; PRAGMA wal_autocheckpoint = 8192;
+            PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 8192;
             """
         )
     }
