@@ -55,7 +55,7 @@ public struct TaskLifecycle: Sendable {
     /// Creates a top-level task (`CREATING`, the create step pending); refuses a name a live task of the project has.
     public func create(_ record: JobRecord, config: String?, fault: Fault?, project: String) async throws -> Result<LifeTask, ItemError> {
         try await store.write(project: project) { writer in
-            try await writer.lockNames()
+            try await writer.lockName(record.name)
             if try await writer.nameTaken(record.name, except: nil) { return .failure(ItemError(.nameTaken)) }
             let now = clock()
             var record = record
@@ -83,7 +83,7 @@ public struct TaskLifecycle: Sendable {
             var config = TaskConfig(text: stored?.config)
             if let error = item.apply(to: &current.record, config: &config) { return .failure(error) }
             if let name = item.name, JobQuery.fold(name) != JobQuery.fold(task.record.name) {
-                try await writer.lockNames()
+                try await writer.lockName(name)
                 if try await writer.nameTaken(name, except: task.key) { return .failure(ItemError(.nameTaken)) }
             }
             if item.isConfiguration { current.life.precheck?.current = false }

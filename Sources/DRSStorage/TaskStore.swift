@@ -116,8 +116,9 @@ public protocol TaskWriter: AnyObject {
     /// case-folded, as the query's name filter folds).
     func nameTaken(_ name: String, except key: Int64?) async throws -> Bool
 
-    /// Serialises name checks of the project until the transaction ends (SQLite's write lock already does).
-    func lockNames() async throws
+    /// Serialises the checks of one name in the project (case-folded) until the transaction ends, so that of two
+    /// concurrent creates or renames to one name exactly one succeeds (SQLite's write lock already does).
+    func lockName(_ name: String) async throws
 }
 
 /// A task's lifecycle as stored: the simulator's state, and the kept create and modify keys (JSON).

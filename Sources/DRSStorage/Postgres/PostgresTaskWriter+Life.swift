@@ -75,9 +75,11 @@ extension PostgresTaskWriter {
         return false
     }
 
-    /// The tenant's row, held to the end of the transaction (the lock ``finish()`` takes anyway).
-    func lockNames() async throws {
-        try await run(PostgresStatement("SELECT 1 FROM tenants WHERE tenant = \(bind: tenant) FOR UPDATE"))
+    /// A transaction-scoped advisory lock on the tenant and the folded name: creates and renames of different names
+    /// run side by side; two of the same name wait for each other, and the second then sees the first's task.
+    func lockName(_ name: String) async throws {
+        let key = "drs-name|\(tenant)|" + JobQuery.fold(name)
+        try await run(PostgresStatement("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0))"))
     }
 
     /// The first line of imported tasks' logs.

@@ -101,7 +101,7 @@ extension SQLiteTaskWriter {
     }
 
     /// The write transaction already holds the database's only write lock.
-    func lockNames() async throws {}
+    func lockName(_ name: String) async throws {}
 
     static let logImport = SQL("INSERT INTO task_log (pk, seq, time_ms, status, current_action, cause) VALUES (?1, 1, ?2, ?3, ?4, ?5)")
 
