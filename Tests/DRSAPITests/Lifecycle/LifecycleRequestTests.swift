@@ -451,3 +451,36 @@ import Testing
         }
     }
 }
+
+extension LifecycleRequestTests {
+    /// The codes the other tests check in English, in Chinese.
+    @Test func theRestOfTheNewCodesInChinese() async throws {
+        try await Harness.run(kinds: [.sqlite]) { client, harness in
+            var busy = Fixture.job("busy-1", "busy", .sync, .mysql, .increTransferStarted, "2021-02-01 00:00:00")
+            busy.currentAction = .stopJob
+            try await harness.store.importJobs([busy], project: Fixture.projectA)
+            let item = try await client.call(
+                .pause,
+                Bodies.items(#"{"job_id":"busy-1","pause_mode":"all"}"#),
+                token: harness.tokenA,
+                language: "zh-cn"
+            )
+            #expect(try item.results.first?["error_code"] == .string("DRS.M01504"))
+            #expect(try item.results.first?["error_msg"] == .string("迁移任务正在执行其他操作或迁移任务异常，请稍后重试。"))
+            let empty = try await client.call(.precheckResult, Bodies.ids("a05"), token: harness.tokenA, language: "zh-cn")
+            #expect(try empty.results.first?["error_msg"] == .string("返回结果为空。"))
+            let duplicate = try await client.call(.status, Bodies.ids("a05", "a05"), token: harness.tokenA, language: "zh-cn")
+            #expect(try duplicate.document["error_msg"] == .string("请求中存在重复的jobs。"))
+            let tags = "[" + (0..<21).map { #"{"key":"k\#($0)","value":"v"}"# }.joined(separator: ",") + "]"
+            let many = try await client.call(
+                .create,
+                Bodies.create(Bodies.createItem("tagged", extra: #","tags":\#(tags)"#)),
+                token: harness.tokenA,
+                language: "zh-cn"
+            )
+            #expect(many.status.code == 400)
+            #expect(try many.document["error_code"] == .string("DRS.M00271"))
+            #expect(try many.document["error_msg"] == .string("标签数量已达上限。"))
+        }
+    }
+}
