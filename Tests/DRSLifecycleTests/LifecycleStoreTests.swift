@@ -40,9 +40,10 @@ import Testing
         return record
     }
 
-    /// `total_record` for a status (nil: no status filter) of one scenario.
+    /// `total_record` for a status (nil: no status filter) of one scenario, every engine.
     static func total(_ store: any Store, _ use: DBUseType, _ status: JobStatus? = nil) async throws -> Int {
         var query = JobQuery(dbUseType: use)
+        query.engineType = nil
         query.status = status
         return try await store.count(query, project: project)
     }

@@ -1,4 +1,5 @@
 import DRSDomain
+import DRSTestSupport
 import Testing
 
 @testable import DRSStorage

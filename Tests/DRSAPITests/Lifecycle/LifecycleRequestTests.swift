@@ -1,5 +1,6 @@
 import DRSDomain
 import DRSLifecycle
+import DRSStorage
 import DRSTestSupport
 import Foundation
 import HTTPTypes
