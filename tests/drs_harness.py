@@ -116,7 +116,12 @@ class Server:
     def stop(self, timeout=30):
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise AssertionError(f"drs serve did not stop within {timeout} s; its last log lines:\n"
+                                 + "".join(self.stderr_lines[-40:]))
 
     def stdout_text(self, wait_for=None, timeout=10):
         deadline = time.time() + timeout

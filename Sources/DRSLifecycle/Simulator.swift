@@ -38,15 +38,22 @@ public struct Simulator: Service {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(20)) }
         }
         let clock = ContinuousClock()
+        var failing = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let started = clock.now
+            var pause = interval
             do {
                 try await lifecycle.round(limit: roundLimit)
+                if failing { logger.notice("simulator rounds succeed again") }
+                failing = false
             } catch {
-                logger.error("simulator round failed", metadata: ["error": "\(String(reflecting: error))"])
+                // Once per outage; while the database is away, a round a second.
+                if !failing { logger.error("simulator round failed", metadata: ["error": "\(String(reflecting: error))"]) }
+                failing = true
+                pause = .seconds(1)
             }
-            // The next round one interval after this one began.
-            let rest = interval - (clock.now - started)
+            // The next round one pause after this one began.
+            let rest = pause - (clock.now - started)
             if rest > .zero { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: rest) } }
         }
     }
