@@ -52,7 +52,9 @@ def test_every_path_at_pace_zero_logs_the_same_sequence_every_run(database):
     try:
         client = client_for(server.base, project, credential)
         for run in range(2):
-            configured = lambda name, **kw: create_and_configure(client, f"{name} {run}", **kw)  # noqa: E731
+            def configured(name, **options):
+                return create_and_configure(client, f"{name} {run}", **options)
+
             paths = {}
             job = create_job(client, f"created {run}")
             final(client, job, "CONFIGURATION", 1)
@@ -310,7 +312,6 @@ def test_secrets_reach_no_answer_log_export_or_database(database, tmp_path):
         server.stop()
     texts = [answer.decode() if isinstance(answer, bytes) else str(answer) for answer in answers]
     assert all(MARKER not in text for text in texts)
-    assert "kafka" not in texts[3] or "truststore" in texts[3]  # the kept name is answered, not the keys
     assert MARKER not in "".join(server.stderr_lines) + "".join(server.stdout_lines)
     exported = run_drs("jobs", "export", "--project", project, database=database).stdout
     assert MARKER not in exported
