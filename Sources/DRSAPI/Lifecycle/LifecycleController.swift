@@ -184,48 +184,55 @@ struct LifecycleController: Sendable {
 
     @Sendable func status(request: Request, context: AppRequestContext) async throws -> Response {
         let page = try BatchRequests.page(context.body.readableBytesView)
-        let views = try await lifecycle.views(ids: page.ids, project: context.project)
-        let results: [JSONValue] = page.ids.map { id in
-            guard let view = views[id] else { return Self.notFound("id", id, messageKey: "error_message", language(request)) }
-            return .object([("id", .string(id)), ("status", .string(view.task.record.status.rawValue))])
+        return try await read(page.ids, request, context, idKey: "id", messageKey: "error_message", status: .ok) { view, _ in
+            .object([("id", .string(view.task.record.id)), ("status", .string(view.task.record.status.rawValue))])
         }
-        return Self.answer(results, status: .ok)
     }
 
     @Sendable func detail(request: Request, context: AppRequestContext) async throws -> Response {
         let page = try BatchRequests.page(context.body.readableBytesView)
-        let views = try await lifecycle.views(ids: page.ids, project: context.project)
-        let now = lifecycle.clock()
-        let results: [JSONValue] = page.ids.map { id in
-            guard let view = views[id] else { return Self.notFound("id", id, messageKey: "error_message", language(request)) }
-            return LifecycleJSON.detail(view, at: now)
+        return try await read(page.ids, request, context, idKey: "id", messageKey: "error_message", status: .ok, countFirst: true) {
+            LifecycleJSON.detail($0, at: $1)
         }
-        return Self.answer(results, status: .ok, countFirst: true)
     }
 
     @Sendable func progress(request: Request, context: AppRequestContext) async throws -> Response {
         let ids = try BatchRequests.ids(context.body.readableBytesView)
-        let views = try await lifecycle.views(ids: ids, project: context.project)
-        let now = lifecycle.clock()
-        let results: [JSONValue] = ids.map { id in
-            guard let view = views[id] else { return Self.notFound("job_id", id, messageKey: "error_msg", language(request)) }
-            return LifecycleJSON.progress(view.task, at: now)
+        return try await read(ids, request, context, idKey: "job_id", messageKey: "error_msg", status: .accepted, countFirst: true) {
+            LifecycleJSON.progress($0.task, at: $1)
         }
-        return Self.answer(results, status: .accepted, countFirst: true)
     }
 
     @Sendable func precheckResult(request: Request, context: AppRequestContext) async throws -> Response {
         let ids = try BatchRequests.ids(context.body.readableBytesView)
-        let views = try await lifecycle.views(ids: ids, project: context.project)
-        let now = lifecycle.clock()
-        let results: [JSONValue] = ids.map { id in
-            guard let view = views[id] else { return Self.notFound("precheck_id", id, messageKey: "error_msg", language(request)) }
+        let language = language(request)
+        return try await read(ids, request, context, idKey: "precheck_id", messageKey: "error_msg", status: .ok) { view, now in
             if let refusal = Lifecycle.refusal(of: .precheckResult, on: view.task, at: now) {
-                return LifecycleJSON.failure("precheck_id", id, refusal, language: language(request))
+                return LifecycleJSON.failure("precheck_id", view.task.record.id, refusal, language: language)
             }
             return LifecycleJSON.precheckResult(view, run: view.task.life.precheck!, at: now)
         }
-        return Self.answer(results, status: .ok)
+    }
+
+    /// A read of the tasks with these IDs (one snapshot): `item` answers a task; an ID the project does not have is
+    /// `DRS.M05003` under `idKey` and `messageKey`.
+    private func read(
+        _ ids: [String],
+        _ request: Request,
+        _ context: AppRequestContext,
+        idKey: String,
+        messageKey: String,
+        status: HTTPResponse.Status,
+        countFirst: Bool = false,
+        _ item: (LifeView, Int64) -> JSONValue
+    ) async throws -> Response {
+        let views = try await lifecycle.views(ids: ids, project: context.project)
+        let now = lifecycle.clock()
+        let results: [JSONValue] = ids.map { id in
+            guard let view = views[id] else { return Self.notFound(idKey, id, messageKey: messageKey, language(request)) }
+            return item(view, now)
+        }
+        return Self.answer(results, status: status, countFirst: countFirst)
     }
 
     static func notFound(_ key: String, _ id: String, messageKey: String, _ language: Language) -> JSONValue {
