@@ -25,12 +25,12 @@ public struct TaskLifecycle: Sendable {
     public func operate(_ operation: LifeOperation, id: String, project: String) async throws -> Result<LifeTask, ItemError> {
         try await store.write(project: project) { writer in
             guard let task = try await writer.find(id: id) else { return .failure(ItemError(.notFound)) }
-            let stored = try await writer.life(of: task)
-            var current = LifeTask(record: task.record, life: stored?.state ?? .imported(task.record))
+            let stored = try await load(task, writer)
+            var current = stored.task
             let now = clock()
             if let refusal = Lifecycle.refusal(of: operation, on: current, at: now) { return .failure(refusal) }
             guard Lifecycle.apply(operation, to: &current, at: now, durations: durations) else { return .success(current) }
-            try await save(current, over: task, config: stored?.config, cause: operation.cause, at: now, writer)
+            try await save(current, over: task, config: stored.config, cause: operation.cause, at: now, writer)
             if task.parentKey == nil { try await cascade(operation, from: task, at: now, writer) }
             return .success(current)
         }
@@ -40,15 +40,15 @@ public struct TaskLifecycle: Sendable {
     private func cascade(_ operation: LifeOperation, from parent: StoredTask, at now: Int64, _ writer: any TaskWriter) async throws {
         guard operation.cascades || operation == .delete else { return }
         for child in try await writer.children(of: parent) {
-            let stored = try await writer.life(of: child)
-            var current = LifeTask(record: child.record, life: stored?.state ?? .imported(child.record))
+            let stored = try await load(child, writer)
+            var current = stored.task
             if operation == .delete {
                 guard child.record.status != .deleted else { continue }
             } else if Lifecycle.refusal(of: operation, on: current, at: now, waivePrecheck: true) != nil {
                 continue
             }
             guard Lifecycle.apply(operation, to: &current, at: now, durations: durations) else { continue }
-            try await save(current, over: child, config: stored?.config, cause: operation.cause, at: now, writer)
+            try await save(current, over: child, config: stored.config, cause: operation.cause, at: now, writer)
         }
     }
 
@@ -73,14 +73,14 @@ public struct TaskLifecycle: Sendable {
     public func modify(_ item: ModifyItem, project: String) async throws -> Result<LifeTask, ItemError> {
         try await store.write(project: project) { writer in
             guard let task = try await writer.find(id: item.id) else { return .failure(ItemError(.notFound)) }
-            let stored = try await writer.life(of: task)
-            var current = LifeTask(record: task.record, life: stored?.state ?? .imported(task.record))
+            let stored = try await load(task, writer)
+            var current = stored.task
             let now = clock()
             if let refusal = Lifecycle.refusal(of: .modify(configuration: item.isConfiguration), on: current, at: now) {
                 return .failure(refusal)
             }
             guard !item.isEmpty else { return .success(current) }
-            var config = TaskConfig(text: stored?.config)
+            var config = TaskConfig(text: stored.config)
             if let error = item.apply(to: &current.record, config: &config) { return .failure(error) }
             if let name = item.name, JobQuery.fold(name) != JobQuery.fold(task.record.name) {
                 try await writer.lockName(name)
@@ -100,15 +100,22 @@ public struct TaskLifecycle: Sendable {
     public func testConnection(id: String, project: String) async throws -> Result<Fault?, ItemError> {
         try await store.write(project: project) { writer in
             guard let task = try await writer.find(id: id) else { return .failure(ItemError(.notFound)) }
-            let stored = try await writer.life(of: task)
-            var current = LifeTask(record: task.record, life: stored?.state ?? .imported(task.record))
+            let stored = try await load(task, writer)
+            var current = stored.task
             if let refusal = Lifecycle.refusal(of: .testConnection, on: current, at: clock()) { return .failure(refusal) }
             guard let fault = current.life.fault, fault.at == .connection else { return .success(nil) }
             current.life.fault = nil
             current.life.version += 1
-            try await writer.storeLife(StoredLife(state: current.life, config: stored?.config), of: task)
+            try await writer.storeLife(StoredLife(state: current.life, config: stored.config), of: task)
             return .success(fault)
         }
+    }
+
+    /// A task as the lifecycle sees it: its stored state (or the one an imported task's status implies) and its kept
+    /// keys.
+    private func load(_ task: StoredTask, _ writer: any TaskWriter) async throws -> (task: LifeTask, config: String?) {
+        let stored = try await writer.life(of: task)
+        return (LifeTask(record: task.record, life: stored?.state ?? .imported(task.record)), stored?.config)
     }
 
     /// Writes a changed task: its record (totals follow), its state, and a log line when its status or
@@ -129,10 +136,10 @@ public struct TaskLifecycle: Sendable {
         try await store.write(project: project) { writer in
             guard let task = try await writer.find(id: id) else { return .failure(ItemError(.notFound)) }
             guard task.record.status != .deleted else { return .failure(ItemError(.deleted)) }
-            let stored = try await writer.life(of: task)
-            var current = LifeTask(record: task.record, life: stored?.state ?? .imported(task.record))
+            let stored = try await load(task, writer)
+            var current = stored.task
             Lifecycle.arm(fault, on: &current, at: clock())
-            try await writer.storeLife(StoredLife(state: current.life, config: stored?.config), of: task)
+            try await writer.storeLife(StoredLife(state: current.life, config: stored.config), of: task)
             return .success(())
         }
     }

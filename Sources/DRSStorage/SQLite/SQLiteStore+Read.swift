@@ -85,13 +85,14 @@ extension SQLiteStore {
                 }
             }
             let walk = try StreamWalk(OrderedKeys(UnionKeySource(lanes), db), db)
+            let lives = SQLiteTaskWriter(db, tenant: tenant)
             while try !walk.isExhausted {
                 walk.startBatch(batchSize)
                 var records: [JobRecord] = []
                 while let kind = try walk.rows.next() {
                     var record = try walk.rows.record()
                     try Self.addDetails(to: &record, key: walk.rows.key, db)
-                    record.kept = try SQLiteTaskWriter(db, tenant: tenant).storedLife(key: walk.rows.key).map { Self.kept($0) }
+                    record.kept = try lives.storedLife(key: walk.rows.key).map { Self.kept($0) }
                     switch kind {
                     case .task: records.append(record)
                     case .child: records[records.count - 1].children.append(record)
