@@ -92,7 +92,8 @@ class Server:
         def read_stderr():
             for line in self.process.stderr:
                 self.stderr_lines.append(line)
-                match = re.search(r"address=http://(\S+)", line)
+                # Text logs write address=http://…, JSON logs "address":"http://…".
+                match = re.search(r'address(?:=|":")http://([^\s"]+)', line)
                 if match and "listening" in line:
                     self.address = match.group(1)
                     ready.set()

@@ -12,9 +12,12 @@ public struct AppRequestContext: RequestContext {
     public var project: String = ""
     /// The request body, collected by ``ProjectFrontDoor``.
     public var body = ByteBuffer()
+    /// The connection, which a streamed answer closes when it must stop half-way (the client took no data).
+    public let channel: (any Channel)?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.channel = source.channel
     }
 
     /// The context's logger with `request_id` in place of Hummingbird's own `hb.request.id`.

@@ -5,6 +5,7 @@ import DRSStorage
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Builds the `drs serve` application. The store and the simulator run as services of the application: the store is
@@ -14,8 +15,13 @@ import ServiceLifecycle
 /// Configuration keys (read through `reader`):
 /// - `http.host` (string, default `127.0.0.1`), `http.port` (int, default `8080`): where to listen.
 /// - `log.level` (string, default `info`): trace, debug, info, notice, warning, error or critical.
+/// - `http.idle.timeout` (seconds, default 60): a connection that sends nothing for this long is closed, also in the
+///   middle of a request's headers or body (never while its answer is being written).
+/// - `metrics.port` (int, optional): serve `GET /metrics` on this port (same host) instead of the API's port.
 ///
 /// `durations` scale the simulator (`--pace`); tests pass a `lifecycle` of their own (with their clock) instead.
+/// `simulates: false` leaves the simulator out (tests that apply due steps themselves).
+/// `metrics`, when given, counts requests, the pool, statements, imports and the simulator, served at `/metrics`.
 public func buildApplication(
     reader: ConfigReader,
     store: any Store,
@@ -24,19 +30,29 @@ public func buildApplication(
     durations: LifeDurations = .standard,
     lifecycle: TaskLifecycle? = nil,
     services extra: [any Service] = [],
+    metrics: DRSMetrics? = nil,
+    simulates: Bool = true,
     beforeServing: @escaping @Sendable () async throws -> Void = {},
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let logger = makeLogger(reader: reader)
     let lifecycle = lifecycle ?? TaskLifecycle(store: store, durations: durations)
-    let simulator = Simulator(lifecycle: lifecycle, logger: logger)
-    let router = buildRouter(store: store, limits: limits, now: now, lifecycle: lifecycle)
+    let simulator = Simulator(lifecycle: lifecycle, logger: logger, metrics: metrics?.factory ?? MetricsSystem.factory)
     let host = reader.string(forKey: "http.host", default: "127.0.0.1")
     let port = reader.int(forKey: "http.port", default: 8080)
+    let metricsPort = reader.int(forKey: "metrics.port")
+    let router = buildRouter(store: store, limits: limits, now: now, lifecycle: lifecycle, metrics: metrics, servesMetrics: metricsPort == nil)
+    // Tests that move a manual clock apply the due steps themselves (`catchUp`), in step with their checks.
+    var services: [any Service] = [store] + (simulates ? [simulator] : []) + extra
+    if let metrics, let metricsPort {
+        services.append(metricsApplication(metrics: metrics, store: store, host: host, port: metricsPort, logger: logger))
+    }
+    let idleTimeout = reader.double(forKey: "http.idle.timeout", default: 60)
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout * 1e9)))),
         configuration: .init(address: .hostname(host, port: port), serverName: nil),
-        services: [store, simulator] + extra,
+        services: services,
         onServerRunning: { channel in
             let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
             logger.notice("listening", metadata: ["address": .string("http://\(address)")])
@@ -61,17 +77,55 @@ public func buildRouter(
     store: any Store,
     limits: APILimits = APILimits(),
     now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
-    lifecycle: TaskLifecycle? = nil
+    lifecycle: TaskLifecycle? = nil,
+    metrics: DRSMetrics? = nil,
+    servesMetrics: Bool = true
 ) -> Router<AppRequestContext> {
+    buildRoutes(store: store, limits: limits, now: now, lifecycle: lifecycle, metrics: metrics, servesMetrics: servesMetrics).router
+}
+
+/// The router, and every route registered on it (method and path pattern).
+public func buildRoutes(
+    store: any Store,
+    limits: APILimits = APILimits(),
+    now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+    lifecycle: TaskLifecycle? = nil,
+    metrics: DRSMetrics? = nil,
+    servesMetrics: Bool = true
+) -> (router: Router<AppRequestContext>, routes: [RegisteredRoute]) {
     let router = Router(context: AppRequestContext.self)
-    router.middlewares.add(RequestEnvelopeMiddleware())
+    router.middlewares.add(RequestEnvelopeMiddleware(metrics: metrics))
+    router.middlewares.add(GzipMiddleware())
+    let routes = RouteRecorder(router)
+    OperationsController(store: store, metrics: metrics).addRoutes(to: routes, servesMetrics: servesMetrics)
+    ConsoleController().addRoutes(to: routes)
     let authenticator = Authenticator(store: store, now: now)
-    // One front door for every task route: body limit, credentials, the project wall, Content-Type.
-    let jobs = router.group("/v3/:project_id/jobs").add(middleware: ProjectFrontDoor(authenticator: authenticator, limits: limits))
+    // One front door for every task route: body limit, credentials, the project wall, rate limit, Content-Type.
+    let jobs = routes.group("/v3/:project_id/jobs").add(middleware: ProjectFrontDoor(authenticator: authenticator, limits: limits))
     JobsController(store: store, limits: limits).addRoutes(to: jobs)
     LifecycleController(lifecycle: lifecycle ?? TaskLifecycle(store: store)).addRoutes(to: jobs)
-    IdentityController(store: store, authenticator: authenticator, limits: limits).addRoutes(to: router)
-    return router
+    IdentityController(store: store, authenticator: authenticator, limits: limits).addRoutes(to: routes)
+    return (router, routes.routes)
+}
+
+/// `GET /metrics` alone, on a port of its own (`--metrics-port`), as a service of the main application.
+func metricsApplication(metrics: DRSMetrics, store: any Store, host: String, port: Int, logger: Logger) -> some Service {
+    let router = Router()
+    OperationsController.addMetricsRoute(to: router, metrics: metrics, store: store)
+    let metricsLogger = {
+        var metricsLogger = logger
+        metricsLogger[metadataKey: "server"] = "metrics"
+        return metricsLogger
+    }()
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: nil),
+        onServerRunning: { channel in
+            let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
+            metricsLogger.notice("serving metrics", metadata: ["url": .string("http://\(address)/metrics")])
+        },
+        logger: metricsLogger
+    )
 }
 
 /// The process logger, at `log.level`.

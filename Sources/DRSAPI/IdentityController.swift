@@ -13,7 +13,7 @@ struct IdentityController: Sendable {
     /// Tokens from the identity API live as long as `drs token issue`'s default.
     static let tokenSeconds: Int64 = 86_400
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.post("/v3/auth/tokens", use: issue)
     }
 
@@ -22,6 +22,7 @@ struct IdentityController: Sendable {
     @Sendable func issue(request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: limits.maxBodyBytes)
         guard ProjectFrontDoor.isJSON(request.headers[.contentType]) else { throw APIError(.unsupportedMediaType) }
+        if JSONNUL.isEscaped(in: body.readableBytesView) { throw APIError(.invalidRequest) }
         let login = try PasswordLogin.parse(body.readableBytesView)
         guard let user = try await store.user(domain: login.domain, name: login.user),
             PasswordHash.verify(login.password, against: user.passwordHash)

@@ -10,6 +10,8 @@ import Synchronization
 /// their cause, which never reaches the client.
 struct RequestEnvelopeMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    /// Where requests are counted and timed (by matched route, method and status), if anywhere.
+    var metrics: DRSMetrics?
 
     func handle(
         _ request: Request,
@@ -36,6 +38,12 @@ struct RequestEnvelopeMiddleware: RouterMiddleware {
         }
         response.headers[.xRequestID] = context.requestID
         let elapsed = ContinuousClock.now - started
+        metrics?.recordRequest(
+            route: context.endpointPath ?? "NotFound",
+            method: request.method,
+            status: Int(response.status.code),
+            duration: elapsed
+        )
         context.logger.info(
             "request",
             metadata: [

@@ -33,6 +33,7 @@ public struct APIError: Error, Equatable, Sendable {
         case wrongCredentials
         case duplicate
         case tooManyTags
+        case throttled
     }
 
     public var kind: Kind
@@ -102,6 +103,7 @@ public struct APIError: Error, Equatable, Sendable {
         .serviceUnavailable: Entry(status: 503, code: "DRS.M00004", en: "Service is abnormal.", zh: "服务异常。"),
         .duplicate: Entry(status: 400, code: "DRS.M00301", en: "There are duplicate %s in request.", zh: "请求中存在重复的%s。"),
         .tooManyTags: Entry(status: 400, code: "DRS.M00271", en: "The maximum number of tags has been reached.", zh: "标签数量已达上限。"),
+        .throttled: Entry(status: 429, code: "APIGW.0308", en: "The throttling threshold has been reached.", zh: "已达到流控阈值。"),
         .wrongCredentials: Entry(
             status: 401,
             code: "APIGW.0301",

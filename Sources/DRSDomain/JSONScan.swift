@@ -130,3 +130,28 @@ enum JSONScan {
         }
     }
 }
+
+/// Requests whose strings hold U+0000 are refused whole (400 `DRS.M00007`) on both databases: PostgreSQL cannot store
+/// or compare that character in text, and SQLite would answer them differently.
+public enum JSONNUL {
+    /// Whether a JSON text holds the escape `\u0000` (any case of hex digits). Outside strings JSON has no backslash,
+    /// and a raw NUL byte is not valid JSON at all (the parser refuses it).
+    public static func isEscaped(in bytes: some Collection<UInt8>) -> Bool {
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            guard bytes[index] == UInt8(ascii: "\\") else {
+                index = bytes.index(after: index)
+                continue
+            }
+            let next = bytes.index(after: index)
+            guard next != bytes.endIndex else { return false }
+            if bytes[next] == UInt8(ascii: "u") {
+                let digits = bytes[bytes.index(after: next)...].prefix(4)
+                if digits.count == 4, digits.allSatisfy({ $0 == UInt8(ascii: "0") }) { return true }
+            }
+            // Past the escaped character: `\\` must not start another escape.
+            index = bytes.index(after: next)
+        }
+        return false
+    }
+}

@@ -1,5 +1,6 @@
 import DRSStorage
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 
@@ -15,11 +16,23 @@ public struct Simulator: Service {
     public let interval: Duration
     public let stepsPerSecond: Int
     public let logger: Logger
+    /// `drs_simulator_lag_seconds` (how late the oldest due step of the last round was) and
+    /// `drs_simulator_transitions_total` (steps applied).
+    let lag: Gauge
+    let transitions: Counter
     /// Opened once the schema is ready and the start-up catch-up is done; the simulator waits for it.
     public let gate = Gate()
 
-    public init(lifecycle: TaskLifecycle, interval: Duration = .milliseconds(100), stepsPerSecond: Int = 500, logger: Logger) {
+    public init(
+        lifecycle: TaskLifecycle,
+        interval: Duration = .milliseconds(100),
+        stepsPerSecond: Int = 500,
+        logger: Logger,
+        metrics: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.lifecycle = lifecycle
+        self.lag = Gauge(label: "drs_simulator_lag_seconds", factory: metrics)
+        self.transitions = Counter(label: "drs_simulator_transitions_total", factory: metrics)
         self.interval = interval
         self.stepsPerSecond = stepsPerSecond
         self.logger = logger
@@ -43,7 +56,9 @@ public struct Simulator: Service {
             let started = clock.now
             var pause = interval
             do {
-                try await lifecycle.round(limit: roundLimit)
+                let (applied, lagMilliseconds) = try await lifecycle.measuredRound(limit: roundLimit)
+                transitions.increment(by: applied)
+                lag.record(Double(lagMilliseconds) / 1000)
                 if failing { logger.notice("simulator rounds succeed again") }
                 failing = false
             } catch {

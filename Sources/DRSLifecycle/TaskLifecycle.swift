@@ -177,11 +177,18 @@ public struct TaskLifecycle: Sendable {
     /// one per task. Returns how many were applied.
     @discardableResult
     public func round(limit: Int = TaskLifecycle.roundSize) async throws -> Int {
+        try await measuredRound(limit: limit).applied
+    }
+
+    /// A round, with how late its oldest due step was (milliseconds; 0 when nothing was due).
+    public func measuredRound(limit: Int = TaskLifecycle.roundSize) async throws -> (applied: Int, lagMilliseconds: Int64) {
+        let now = clock()
+        let steps = try await store.dueSteps(at: now, limit: limit)
         var applied = 0
-        for step in try await store.dueSteps(at: clock(), limit: limit) where try await apply(step) {
+        for step in steps where try await apply(step) {
             applied += 1
         }
-        return applied
+        return (applied, steps.map { now - $0.due }.max() ?? 0)
     }
 
     /// Applies one due step, if the task still has it at the same version. A step takes its due time.

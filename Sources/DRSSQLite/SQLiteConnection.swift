@@ -67,6 +67,7 @@ public final class SQLiteConnection: @unchecked Sendable {
 
     /// Runs one or more statements that return no rows (schema changes, pragmas, BEGIN/COMMIT).
     public func execute(_ sql: String) throws(SQLiteError) {
+        Self.statementsRun.add(1, ordering: .relaxed)
         let code = sqlite_nio_sqlite3_exec(handle, sql, nil, nil, nil)
         guard code == SQLITE_OK else { throw SQLiteError.last(handle, code: code) }
     }
@@ -88,6 +89,7 @@ public final class SQLiteConnection: @unchecked Sendable {
 
     /// The cached statement for `sql`, lent until ``giveBack(_:)``.
     public func lend(_ sql: SQL) throws(SQLiteError) -> SQLiteStatement {
+        Self.statementsRun.add(1, ordering: .relaxed)
         if sql.number < numbered.count, let statement = numbered[sql.number] {
             if !statement.isLent {
                 statement.isLent = true
@@ -104,6 +106,7 @@ public final class SQLiteConnection: @unchecked Sendable {
 
     /// The cached statement for `sql`, lent until ``giveBack(_:)``.
     public func lend(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        Self.statementsRun.add(1, ordering: .relaxed)
         if let statement = cache[sql] {
             if !statement.isLent {
                 statement.isLent = true
@@ -125,7 +128,8 @@ public final class SQLiteConnection: @unchecked Sendable {
 
     /// A statement that is not cached (DDL, one-off statements).
     public func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
-        try prepare(sql, cached: false)
+        Self.statementsRun.add(1, ordering: .relaxed)
+        return try prepare(sql, cached: false)
     }
 
     private func prepare(_ sql: String, cached: Bool) throws(SQLiteError) -> SQLiteStatement {
@@ -137,6 +141,10 @@ public final class SQLiteConnection: @unchecked Sendable {
         preparedCount += 1
         return SQLiteStatement(handle: statement, sql: sql, isCached: cached)
     }
+
+    /// Statements run by every connection of the process (each lent, prepared or executed statement counts once): the
+    /// `drs_db_statements_total` metric.
+    public static let statementsRun = Atomic<Int>(0)
 
     /// The statements in the cache, for tests and diagnostics.
     public var cachedStatements: [SQLiteStatement] { Array(cache.values) + numbered.compactMap { $0 } }

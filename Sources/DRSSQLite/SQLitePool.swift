@@ -48,6 +48,10 @@ public final class SQLitePool: Sendable {
         var isClosed = false
         /// Longest time any caller waited for a connection, and how many times one timed out (diagnostics).
         var timeouts = 0
+        /// Connections lent in all; how many of those had to wait, and for how long in all.
+        var acquires = 0
+        var waits = 0
+        var waited = Duration.zero
     }
 
     public let configuration: Configuration
@@ -90,6 +94,7 @@ public final class SQLitePool: Sendable {
         }
         let next: Next = try state.withLock { state in
             guard !state.isClosed else { throw SQLitePoolError.closed }
+            state.acquires += 1
             if let connection = state.idle.popLast() { return .ready(connection) }
             if state.open < configuration.size {
                 state.open += 1
@@ -100,7 +105,15 @@ public final class SQLitePool: Sendable {
         switch next {
         case .ready(let connection): return connection
         case .open: return try openConnection()
-        case .wait: return try await waitForConnection()
+        case .wait:
+            let started = ContinuousClock.now
+            let connection = try await waitForConnection()
+            let waited = ContinuousClock.now - started
+            state.withLock { state in
+                state.waits += 1
+                state.waited += waited
+            }
+            return connection
         }
     }
 
@@ -155,6 +168,11 @@ public final class SQLitePool: Sendable {
     /// Connections open right now, and how many of them are idle.
     public var counts: (open: Int, idle: Int, waiting: Int) {
         state.withLock { ($0.open, $0.idle.count, $0.waiters.count) }
+    }
+
+    /// Connections lent since the pool opened, how many of those lendings waited for a connection, and for how long.
+    public var lendings: (acquires: Int, waits: Int, waited: Duration) {
+        state.withLock { ($0.acquires, $0.waits, $0.waited) }
     }
 
     /// How many times a caller gave up waiting for a connection.

@@ -8,6 +8,12 @@ public protocol Store: TaskStore, IdentityStore, Service {
 
     /// Closes every connection; later operations fail as unavailable.
     func close() async
+
+    /// Runs a trivial query: whether the database answers (`GET /readyz`).
+    func ping() async throws
+
+    /// The pool and statement counters, for `GET /metrics`.
+    var statistics: StoreStatistics { get }
 }
 
 extension Store {

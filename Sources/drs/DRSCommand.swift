@@ -1,4 +1,6 @@
 import ArgumentParser
+import DRSAPI
+import Foundation
 import Logging
 
 @main
@@ -12,8 +14,15 @@ struct DRSCommand: AsyncParsableCommand {
     )
 
     static func main() async {
-        // Logs go to stderr: stdout carries what the commands print (IDs, tokens, exports).
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        // Logs go to stderr: stdout carries what the commands print (IDs, tokens, exports). LOG_FORMAT=json: one JSON
+        // object per line.
+        switch LogFormat(environment: ProcessInfo.processInfo.environment["LOG_FORMAT"]) {
+        case .text: LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        case .json: LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        case nil:
+            FileHandle.standardError.write(Data("Error: LOG_FORMAT must be text or json.\n".utf8))
+            Foundation.exit(64)
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

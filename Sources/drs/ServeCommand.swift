@@ -7,6 +7,7 @@ import DRSStorage
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import Synchronization
 
 struct ServeCommand: AsyncParsableCommand {
@@ -20,11 +21,28 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         help: "Multiply every simulated duration of the task lifecycle by this factor (a decimal >= 0; 0: each step at the next tick)."
     ) var pace: String = "1"
+    @Option(help: "Requests per second per project, with a burst of twice as many (counted per process). Default: no limit.")
+    var rateLimit: Double?
+    @Option(help: "Serve GET /metrics on this port instead of the API's port. Default: $METRICS_PORT, else the API's port.")
+    var metricsPort: Int?
+    @Option(help: "Seconds a connection may send nothing (also in the middle of a request) before it is closed.")
+    var idleTimeout: Double = 60
+    @Option(help: "Streamed task lists that read the database at once; more wait their turn.") var maxStreams: Int = 2
+    @Option(help: "Seconds a streamed list waits for a client that takes no data before it cuts the answer off.")
+    var streamStallTimeout: Double = 30
+    @Flag(inversion: .prefixedNo, help: "Count requests, the pool, statements and the simulator, served at GET /metrics.")
+    var metrics = true
     @Flag(help: "Seed the demo project on an empty database, then print a token and a curl command.") var demo = false
     @OptionGroup var options: DatabaseOptions
 
     func validate() throws {
         guard LifeDurations.pace(pace) != nil else { throw ValidationError("--pace must be a decimal number >= 0, not \(pace)") }
+        if let rateLimit, !(rateLimit > 0 && rateLimit.isFinite) { throw ValidationError("--rate-limit must be a number > 0") }
+        guard idleTimeout > 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout must be a number of seconds > 0") }
+        guard maxStreams >= 1 else { throw ValidationError("--max-streams must be at least 1") }
+        guard streamStallTimeout > 0, streamStallTimeout.isFinite else {
+            throw ValidationError("--stream-stall-timeout must be a number of seconds > 0")
+        }
     }
 
     func run() async throws {
@@ -33,8 +51,17 @@ struct ServeCommand: AsyncParsableCommand {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         if let host { values["http.host"] = .init(.string(host), isSecret: false) }
         if let port { values["http.port"] = .init(.int(port), isSecret: false) }
+        if let metricsPort { values["metrics.port"] = .init(.int(metricsPort), isSecret: false) }
+        values["http.idle.timeout"] = .init(.double(idleTimeout), isSecret: false)
         let reader = options.configReader(values)
         let logger = makeLogger(reader: reader)
+        // Every metric of the process, the libraries' included, goes to this registry.
+        let metrics = self.metrics ? DRSMetrics() : nil
+        if let metrics { MetricsSystem.bootstrap(metrics.factory) }
+        var limits = APILimits()
+        limits.rateLimit = rateLimit
+        limits.maxConcurrentStreams = maxStreams
+        limits.streamStall = .milliseconds(Int64(streamStallTimeout * 1000))
         let store = try await options.openStore(reader)
         let demo = self.demo
         // Set once the demo project is ready (before the server starts), printed once it listens.
@@ -44,8 +71,10 @@ struct ServeCommand: AsyncParsableCommand {
         let app = buildApplication(
             reader: reader,
             store: store,
+            limits: limits,
             lifecycle: lifecycle,
             services: demo ? [live] : [],
+            metrics: metrics,
             beforeServing: {
                 guard demo else { return }
                 if try await DemoProject.seed(store) {

@@ -27,6 +27,8 @@ struct Harness: Sendable {
     /// The lifecycle the app drives, on ``lifeClock`` (standard durations: nothing moves until the test moves it).
     let lifecycle: TaskLifecycle
     let lifeClock: ManualClock
+    /// The app's metrics, when the test asked for them.
+    let metrics: DRSMetrics?
 
     /// The SQLite store (SQLite runs only).
     var sqlite: SQLiteStore { store as! SQLiteStore }
@@ -36,11 +38,12 @@ struct Harness: Sendable {
         limits: APILimits = APILimits(),
         busyTimeoutMilliseconds: Int = 5000,
         clock: TestClock = TestClock(),
+        metrics: @Sendable () -> DRSMetrics? = { nil },
         _ body: @Sendable (any TestClientProtocol, Harness) async throws -> T
     ) async throws -> T {
         var result: T?
         for kind in kinds {
-            result = try await run(kind, limits: limits, busyTimeoutMilliseconds: busyTimeoutMilliseconds, clock: clock, body)
+            result = try await run(kind, limits: limits, busyTimeoutMilliseconds: busyTimeoutMilliseconds, clock: clock, metrics: metrics(), body)
         }
         return result!
     }
@@ -50,6 +53,7 @@ struct Harness: Sendable {
         limits: APILimits,
         busyTimeoutMilliseconds: Int,
         clock: TestClock,
+        metrics: DRSMetrics?,
         _ body: @Sendable (any TestClientProtocol, Harness) async throws -> T
     ) async throws -> T {
         switch kind {
@@ -57,7 +61,7 @@ struct Harness: Sendable {
             return try await StoreKind.withTemporaryFolder { folder in
                 let path = folder.appendingPathComponent("drs.sqlite").path
                 let store = try await SQLiteStore.open(path: path, busyTimeout: .milliseconds(busyTimeoutMilliseconds))
-                return try await serve(kind, store, path: path, limits: limits, clock: clock, body)
+                return try await serve(kind, store, path: path, limits: limits, clock: clock, metrics: metrics, body)
             }
         case .postgres:
             return try await PostgresTestServer.withFreshDatabase { url in
@@ -67,7 +71,7 @@ struct Harness: Sendable {
                     acquireTimeout: .milliseconds(busyTimeoutMilliseconds),
                     logger: Logger(label: "test")
                 )
-                return try await serve(kind, store, path: nil, limits: limits, clock: clock, body)
+                return try await serve(kind, store, path: nil, limits: limits, clock: clock, metrics: metrics, body)
             }
         }
     }
@@ -78,13 +82,22 @@ struct Harness: Sendable {
         path: String?,
         limits: APILimits,
         clock: TestClock,
+        metrics: DRSMetrics?,
         _ body: @Sendable (any TestClientProtocol, Harness) async throws -> T
     ) async throws -> T {
         // The store runs as a service of the app, which prepares it before the tests' requests and closes it afterwards.
         let reader = ConfigReader(provider: InMemoryProvider(values: ["http.port": 0, "log.level": "critical"]))
         let lifeClock = ManualClock(clock.now * 1000)
         let lifecycle = TaskLifecycle(store: store, durations: .standard, clock: { lifeClock.now })
-        let app = buildApplication(reader: reader, store: store, limits: limits, now: { clock.now }, lifecycle: lifecycle)
+        let app = buildApplication(
+            reader: reader,
+            store: store,
+            limits: limits,
+            now: { clock.now },
+            lifecycle: lifecycle,
+            metrics: metrics,
+            simulates: false
+        )
         return try await app.test(.router) { client in
             try await store.createProject(id: Fixture.projectA, name: "A")
             try await store.createProject(id: Fixture.projectB, name: "B")
@@ -99,7 +112,8 @@ struct Harness: Sendable {
                 tokenB: Self.token(Fixture.projectB, secret: secret),
                 secret: secret,
                 lifecycle: lifecycle,
-                lifeClock: lifeClock
+                lifeClock: lifeClock,
+                metrics: metrics
             )
             return try await body(client, harness)
         }

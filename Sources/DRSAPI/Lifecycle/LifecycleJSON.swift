@@ -117,9 +117,18 @@ enum LifecycleJSON {
     /// The values of the ID's first two pairs of hex digits (0 where they are not hex).
     static func hexPairs(_ id: String) -> (Int, Int) {
         let bytes = Array(id.utf8)
+        func digit(_ byte: UInt8) -> Int? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return Int(byte - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return Int(byte - UInt8(ascii: "A")) + 10
+            default: return nil
+            }
+        }
+        // Digits only: `Int(_:radix:)` would also take a sign ("-a" is -10).
         func pair(_ start: Int) -> Int {
-            guard bytes.count >= start + 2, let value = Int(String(decoding: bytes[start..<start + 2], as: UTF8.self), radix: 16) else { return 0 }
-            return value
+            guard bytes.count >= start + 2, let high = digit(bytes[start]), let low = digit(bytes[start + 1]) else { return 0 }
+            return high * 16 + low
         }
         return (pair(0), pair(2))
     }

@@ -33,6 +33,7 @@ extension PostgresStore {
             }
             try await writer.finish()
         }
+        counters.countImport(records)
         if records.count >= 1_000 {
             _ = try await rows(PostgresStatement("ANALYZE tasks, task_tags"))
         }

@@ -27,6 +27,8 @@ public final class PostgresStore: Store {
     /// all at once when full.
     let walkHints = Mutex<[String: PostgresQueryPlan.WalkHint]>([:])
     static let walkHintLimit = 10_000
+    let counters = StoreCounters()
+    let poolSize: Int
 
     /// The advisory lock that migrations hold (an arbitrary constant: "drs" in ASCII), so that several processes can start
     /// at once.
@@ -47,6 +49,7 @@ public final class PostgresStore: Store {
         // plans cost 0.3-0.8 ms of planning per page, several times the page's execution).
         withOptions.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
         self.client = PostgresClient(configuration: withOptions, backgroundLogger: logger)
+        self.poolSize = poolSize
         self.logger = logger
         self.acquireTimeout = acquireTimeout
     }
@@ -143,6 +146,24 @@ public final class PostgresStore: Store {
 
     public func close() async {}
 
+    public func ping() async throws {
+        try await withConnection { connection in
+            try await PreparedStatements.run(PostgresStatement("SELECT 1"), on: connection, logger: logger)
+        }
+    }
+
+    public var statistics: StoreStatistics {
+        var statistics = StoreStatistics()
+        statistics.poolSize = poolSize
+        statistics.inUse = counters.inUse.load(ordering: .relaxed)
+        statistics.waiting = counters.waiting.load(ordering: .relaxed)
+        statistics.acquires = counters.acquires.load(ordering: .relaxed)
+        statistics.waitSeconds = Double(counters.waitNanoseconds.load(ordering: .relaxed)) / 1e9
+        statistics.statements = PreparedStatements.executed.load(ordering: .relaxed)
+        statistics.tasksImported = counters.imported.load(ordering: .relaxed)
+        return statistics
+    }
+
     // MARK: Connections
 
     /// Runs `body` with a pooled connection, or throws ``StoreError/unavailable(_:)`` when none comes within
@@ -153,6 +174,8 @@ public final class PostgresStore: Store {
     func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let timeout = databaseDown.withLock { $0 } ? Self.downTimeout : acquireTimeout
         let client = self.client
+        let counters = self.counters
+        let started = ContinuousClock.now
         do {
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 let handoff = ConnectionHandoff()
@@ -160,14 +183,22 @@ public final class PostgresStore: Store {
                     try await client.withConnection { connection in await handoff.lend(connection) }
                 }
                 let connection: PostgresConnection
+                counters.waiting.add(1, ordering: .relaxed)
                 do {
                     connection = try await handoff.wait(timeout: timeout)
+                    counters.waiting.subtract(1, ordering: .relaxed)
                 } catch {
+                    counters.waiting.subtract(1, ordering: .relaxed)
                     databaseDown.withLock { $0 = true }
                     group.cancelAll()
                     throw StoreError.unavailable("no database connection within \(timeout)")
                 }
                 databaseDown.withLock { $0 = false }
+                let (seconds, attoseconds) = (ContinuousClock.now - started).components
+                counters.waitNanoseconds.add(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000), ordering: .relaxed)
+                counters.acquires.add(1, ordering: .relaxed)
+                counters.inUse.add(1, ordering: .relaxed)
+                defer { counters.inUse.subtract(1, ordering: .relaxed) }
                 do {
                     let result = try await body(connection)
                     handoff.giveBack()

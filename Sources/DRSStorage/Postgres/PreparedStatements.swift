@@ -85,6 +85,8 @@ enum PreparedStatements {
     private static let registry = Mutex(Registry())
     /// Distinct statements at most; later ones run unnamed (parsed on every run), so that memory stays bounded.
     static let limit = 4_096
+    /// Statements run by this process (`drs_db_statements_total`).
+    static let executed = Atomic<Int>(0)
 
     /// Runs `statement` on `connection`, handing each row to `body` as it arrives (the server's sending is paced by how
     /// fast `body` takes them).
@@ -94,6 +96,7 @@ enum PreparedStatements {
         logger: Logger,
         _ body: (PostgresRow) async throws -> Void
     ) async throws {
+        executed.add(1, ordering: .relaxed)
         guard let number = number(of: statement.sql) else {
             let rows = try await connection.query(PostgresQuery(unsafeSQL: statement.sql, binds: statement.bindings), logger: logger)
             for try await row in rows { try await body(row) }

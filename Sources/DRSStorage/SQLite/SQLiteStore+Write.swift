@@ -35,6 +35,7 @@ extension SQLiteStore {
                 progress?(records.count)
             }
         }
+        counters.countImport(records)
     }
 
     /// Removes the project's tasks and subtasks whose IDs the import carries (with their children); refuses, before

@@ -18,6 +18,7 @@ public final class SQLiteStore: Store {
     let writers = WriteQueue()
     /// Facet chunks decoded by earlier reads (``FacetChunkCache``).
     let facetCache = FacetChunkCache()
+    let counters = StoreCounters()
     /// Project ID -> tenant key. Projects are never removed, so an entry never goes stale.
     private let tenants = Mutex<[String: Int64]>([:])
 
@@ -75,6 +76,25 @@ public final class SQLiteStore: Store {
 
     public func close() async {
         await pool.close()
+    }
+
+    public func ping() async throws {
+        _ = try await read { db in try db.pragmaInteger("user_version") }
+    }
+
+    public var statistics: StoreStatistics {
+        var statistics = StoreStatistics()
+        let (open, idle, waiting) = pool.counts
+        let lendings = pool.lendings
+        statistics.poolSize = pool.configuration.size
+        statistics.inUse = open - idle
+        statistics.waiting = waiting
+        statistics.acquires = lendings.acquires
+        let (seconds, attoseconds) = lendings.waited.components
+        statistics.waitSeconds = Double(seconds) + Double(attoseconds) / 1e18
+        statistics.statements = SQLiteConnection.statementsRun.load(ordering: .relaxed)
+        statistics.tasksImported = counters.imported.load(ordering: .relaxed)
+        return statistics
     }
 
     // MARK: Running operations
