@@ -22,7 +22,7 @@ struct IdentityController: Sendable {
     @Sendable func issue(request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: limits.maxBodyBytes)
         guard ProjectFrontDoor.isJSON(request.headers[.contentType]) else { throw APIError(.unsupportedMediaType) }
-        if JSONNUL.isEscaped(in: body.readableBytesView) { throw APIError(.invalidRequest) }
+        if body.withUnsafeReadableBytes({ JSONNUL.isEscaped(in: $0) }) { throw APIError(.invalidRequest) }
         let login = try PasswordLogin.parse(body.readableBytesView)
         guard let user = try await store.user(domain: login.domain, name: login.user),
             PasswordHash.verify(login.password, against: user.passwordHash)

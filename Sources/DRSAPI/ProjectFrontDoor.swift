@@ -32,7 +32,7 @@ struct ProjectFrontDoor: RouterMiddleware {
             return response
         }
         guard Self.isJSON(request.headers[.contentType]) else { throw APIError(.unsupportedMediaType) }
-        if JSONNUL.isEscaped(in: body.readableBytesView) { throw APIError(.invalidRequest) }
+        if body.withUnsafeReadableBytes({ JSONNUL.isEscaped(in: $0) }) { throw APIError(.invalidRequest) }
         var context = context
         context.project = pathProject
         context.body = body

@@ -134,24 +134,30 @@ enum JSONScan {
 /// Requests whose strings hold U+0000 are refused whole (400 `DRS.M00007`) on both databases: PostgreSQL cannot store
 /// or compare that character in text, and SQLite would answer them differently.
 public enum JSONNUL {
-    /// Whether a JSON text holds the escape `\u0000` (any case of hex digits). Outside strings JSON has no backslash,
+    /// Whether a JSON text holds the escape `\u0000`. Outside strings JSON has no backslash,
     /// and a raw NUL byte is not valid JSON at all (the parser refuses it).
-    public static func isEscaped(in bytes: some Collection<UInt8>) -> Bool {
-        var index = bytes.startIndex
-        while index != bytes.endIndex {
+    public static func isEscaped(in bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index < count {
             guard bytes[index] == UInt8(ascii: "\\") else {
-                index = bytes.index(after: index)
+                index += 1
                 continue
             }
-            let next = bytes.index(after: index)
-            guard next != bytes.endIndex else { return false }
-            if bytes[next] == UInt8(ascii: "u") {
-                let digits = bytes[bytes.index(after: next)...].prefix(4)
-                if digits.count == 4, digits.allSatisfy({ $0 == UInt8(ascii: "0") }) { return true }
+            guard index + 1 < count else { return false }
+            if bytes[index + 1] == UInt8(ascii: "u"), index + 5 < count,
+                bytes[index + 2] == UInt8(ascii: "0"), bytes[index + 3] == UInt8(ascii: "0"),
+                bytes[index + 4] == UInt8(ascii: "0"), bytes[index + 5] == UInt8(ascii: "0")
+            {
+                return true
             }
             // Past the escaped character: `\\` must not start another escape.
-            index = bytes.index(after: next)
+            index += 2
         }
         return false
+    }
+
+    public static func isEscaped(in bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { isEscaped(in: $0) }
     }
 }

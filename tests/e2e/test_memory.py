@@ -2,6 +2,8 @@
 
 import json
 import os
+import urllib.request
+import zlib
 
 import pytest
 
@@ -51,5 +53,22 @@ def test_a_100k_task_answer_streams_without_growing_memory(database, project, to
         # Holding the answer would grow the peak by at least its size; streaming keeps it to a few batches plus
         # the connections' caches warming up (a fixed 16 MiB allowance, which matters only for small runs).
         assert growth < min(64 * 1024, max(16 * 1024, response_kib // 2)), f"grew {growth} KiB for a {response_kib} KiB answer"
+
+        # The same list gzip-compressed as it streams: the compressor adds its window, not the answer.
+        request = urllib.request.Request(f"{server.base}/v3/{project}/jobs", method="POST",
+                                         data=json.dumps({"db_use_type": "sync", "cur_page": 0}).encode(),
+                                         headers={"Content-Type": "application/json", "X-Auth-Token": token,
+                                                  "Accept-Encoding": "gzip"})
+        decompressor = zlib.decompressobj(wbits=31)
+        plain_bytes = 0
+        with urllib.request.urlopen(request, timeout=300) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            while chunk := response.read(1 << 20):
+                plain_bytes += len(decompressor.decompress(chunk))
+        plain_bytes += len(decompressor.flush())
+        gzipped = peak_rss_kib(server.process.pid)
+        print(f"peak RSS after the gzip answer {gzipped} KiB ({plain_bytes // 1024} KiB decompressed)")
+        assert plain_bytes // 1024 >= response_kib * 3 // 4  # json.dumps adds spaces the server does not write
+        assert gzipped - before < min(64 * 1024, max(16 * 1024, response_kib // 2)), f"grew {gzipped - before} KiB with gzip"
     finally:
         server.stop()

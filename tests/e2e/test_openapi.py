@@ -217,7 +217,7 @@ def test_the_document_describes_every_answer_of_the_live_server(database, tmp_pa
 
         # Every operation was exercised and answered its documented success status at least once.
         templates, answered = answered_operations(har, document, DEMO_PROJECT)
-        assert len(templates) == 19
+        assert templates  # every route; the Swift drift test checks that they are the server's routes
         for method, template in templates:
             if (method, template) == ("GET", "/openapi.json"):
                 continue
@@ -230,8 +230,6 @@ def test_the_document_describes_every_answer_of_the_live_server(database, tmp_pa
 
 
 def test_throttled_answers_are_documented(database, project, token, tmp_path):
-    if "--rate-limit" not in run_drs("serve", "--help").stdout:
-        pytest.skip("this drs has no `serve --rate-limit`")
     server = Server(database, "--rate-limit", "1")
     try:
         config = write_config(tmp_path, project)
