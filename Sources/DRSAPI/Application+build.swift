@@ -41,7 +41,14 @@ public func buildApplication(
     let host = reader.string(forKey: "http.host", default: "127.0.0.1")
     let port = reader.int(forKey: "http.port", default: 8080)
     let metricsPort = reader.int(forKey: "metrics.port")
-    let router = buildRouter(store: store, limits: limits, now: now, lifecycle: lifecycle, metrics: metrics, servesMetrics: metricsPort == nil)
+    let router = buildRoutes(
+        store: store,
+        limits: limits,
+        now: now,
+        lifecycle: lifecycle,
+        metrics: metrics,
+        servesMetrics: metricsPort == nil
+    ).router
     // Tests that move a manual clock apply the due steps themselves (`catchUp`), in step with their checks.
     var services: [any Service] = [store] + (simulates ? [simulator] : []) + extra
     if let metrics, let metricsPort {
@@ -70,21 +77,11 @@ public func buildApplication(
     return app
 }
 
-/// The router with its middleware and routes; tests drive it directly.
+/// The router with its middleware and routes (tests drive it directly), and every route registered on it (method and
+/// path pattern).
 /// - Parameter now: the clock (seconds since 1970) for token expiry, signature skew and lock-outs.
 /// - Parameter lifecycle: the lifecycle the write endpoints drive (default: standard durations, the system clock).
-public func buildRouter(
-    store: any Store,
-    limits: APILimits = APILimits(),
-    now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
-    lifecycle: TaskLifecycle? = nil,
-    metrics: DRSMetrics? = nil,
-    servesMetrics: Bool = true
-) -> Router<AppRequestContext> {
-    buildRoutes(store: store, limits: limits, now: now, lifecycle: lifecycle, metrics: metrics, servesMetrics: servesMetrics).router
-}
-
-/// The router, and every route registered on it (method and path pattern).
+/// - Parameter servesMetrics: whether `GET /metrics` is a route here (not when metrics have a port of their own).
 public func buildRoutes(
     store: any Store,
     limits: APILimits = APILimits(),

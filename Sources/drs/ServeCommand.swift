@@ -39,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard LifeDurations.pace(pace) != nil else { throw ValidationError("--pace must be a decimal number >= 0, not \(pace)") }
         if let rateLimit, !(rateLimit > 0 && rateLimit.isFinite) { throw ValidationError("--rate-limit must be a number > 0") }
         guard idleTimeout > 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout must be a number of seconds > 0") }
+        if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0-65535") }
         guard maxStreams >= 1 else { throw ValidationError("--max-streams must be at least 1") }
         guard streamStallTimeout > 0, streamStallTimeout.isFinite else {
             throw ValidationError("--stream-stall-timeout must be a number of seconds > 0")
