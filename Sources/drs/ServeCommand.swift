@@ -121,6 +121,8 @@ struct ServeCommand: AsyncParsableCommand {
 
             export DRS_TOKEN='\(token)'
 
+            Open the console at http://\(address)/console and sign in with that project ID and token.
+
             List its real-time migration tasks:
 
             curl -s -X POST http://\(address)/v3/\(DemoProject.id)/jobs \\
