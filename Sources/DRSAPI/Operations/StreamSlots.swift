@@ -8,7 +8,8 @@ final class StreamSlots: Sendable {
         var free: Int
         var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
         var nextID = 0
-        var cancelled: Set<Int> = []
+        /// Waiters that took a number and are not queued yet; a cancellation before they queue removes them here.
+        var announced: Set<Int> = []
     }
 
     private let state: Mutex<State>
@@ -31,13 +32,14 @@ final class StreamSlots: Sendable {
                 return nil
             }
             defer { state.nextID += 1 }
+            state.announced.insert(state.nextID)
             return state.nextID
         }
         guard let id else { return }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let cancelled = state.withLock { state in
-                    if state.cancelled.remove(id) != nil { return true }
+                    guard state.announced.remove(id) != nil else { return true }
                     if state.free > 0 {
                         state.free -= 1
                         continuation.resume()
@@ -51,7 +53,8 @@ final class StreamSlots: Sendable {
         } onCancel: {
             let waiter = state.withLock { state in
                 guard let index = state.waiters.firstIndex(where: { $0.id == id }) else {
-                    state.cancelled.insert(id)
+                    // Not queued yet (it will not be), or already given a slot (nothing to undo).
+                    state.announced.remove(id)
                     return CheckedContinuation<Void, any Error>?.none
                 }
                 return state.waiters.remove(at: index).continuation
