@@ -12,10 +12,10 @@ public enum StoreLocation {
 
     /// `postgres://…` or `postgresql://…` selects PostgreSQL; anything else is a SQLite file path. The store is ready
     /// once its service runs and ``Store/prepare()`` has returned (``Store/serving(_:)`` does both).
-    /// - Parameter poolSize: connections per process; default 16 for PostgreSQL, 8 for SQLite.
+    /// - Parameter poolSize: connections per process; default ``PostgresStore/defaultPoolSize`` for PostgreSQL, 8 for SQLite.
     public static func open(_ location: String, poolSize: Int? = nil, logger: Logger) async throws -> any Store {
         if isPostgres(location) {
-            return try PostgresStore(url: location, poolSize: poolSize ?? 16, logger: logger)
+            return try PostgresStore(url: location, poolSize: poolSize ?? PostgresStore.defaultPoolSize, logger: logger)
         }
         return try await SQLiteStore.open(path: location, poolSize: poolSize ?? 8, logger: logger)
     }

@@ -3,7 +3,15 @@ import PostgresNIO
 
 /// The columns of a task row, in the order ``PostgresRowCursor`` reads them (after any leading columns).
 enum PostgresTaskColumns {
+    /// The task columns of table alias `alias`, in the order the cursor reads them.
     static func list(_ alias: String) -> String {
+        alias == "t" ? ofT : make(alias)
+    }
+
+    /// Built once: every request's statement names them.
+    private static let ofT = make("t")
+
+    private static func make(_ alias: String) -> String {
         [
             "created_ms", "id", "name", "status", "description", "error_msg", "engine", "net", "billing_tag", "direction", "scenario",
             "task_type", "node_new_framework", "charging", "current_action", "eps", "child_count", "pk", "parent_pk", "source_id",

@@ -64,9 +64,9 @@ extension PostgresTaskWriter {
             let rows = try await all(
                 PostgresStatement(
                     """
-                    SELECT 1 FROM tasks WHERE tenant = \(bind: tenant) AND lane = \(bind: Int64(lane))
-                        AND grams @> drs_query_grams(\(bind: scope), \(bind: folded)) AND name_folded = \(bind: folded)
-                        AND pk <> \(bind: key ?? Int64.min) LIMIT 1
+                    SELECT 1 FROM task_names n WHERE n.tenant = \(bind: tenant) AND n.lane = \(bind: Int64(lane))
+                        AND \(raw: PostgresQueryPlan.nameGrams("n")) @> drs_query_grams(\(bind: scope), \(bind: folded)) AND n.name_folded = \(bind: folded)
+                        AND n.pk <> \(bind: key ?? Int64.min) LIMIT 1
                     """
                 )
             )

@@ -2,7 +2,7 @@ import DRSDomain
 import PostgresNIO
 
 /// The write path of the PostgreSQL store: every change to a task goes through here, inside the caller's transaction,
-/// and keeps the count tables, the tag and instance lists and the name grams in step. Rows are written in batches
+/// and keeps the count tables, the tag and instance lists and the name index (`task_names`) in step. Rows are written in batches
 /// (arrays bound to `unnest`), so an import is a few statements per thousand tasks.
 final class PostgresTaskWriter: TaskWriter {
     let connection: PostgresConnection
@@ -127,18 +127,19 @@ final class PostgresTaskWriter: TaskWriter {
     private func insertRowBatch(_ rows: [((record: JobRecord, lane: Int?, parentKey: Int64?), Int64)], ordinals: [Int64]) async throws -> [Int64] {
         let records = rows.map(\.0.record)
         func codes(_ value: (JobRecord) -> Int) -> [Int64] { records.map { Int64(value($0)) } }
+        // The rows, and in the same statement the top-level ones' entries in the name index (``task_names``), lane by
+        // lane, so that a name search of one lane reads fewer pages of that table (W8 after an import: 850 pages instead of 1,600).
         var statement = PostgresStatement(
             """
+            WITH inserted AS (
             INSERT INTO tasks (pk, tenant, lane, parent_pk, child_count, created_ms, id, status, engine, net, eps, scenario, direction,
                 task_type, charging, current_action, billing_tag, node_new_framework, name, description, error_msg, source_id, source_ip,
-                target_id, target_ip, name_folded, grams, ord)
+                target_id, target_ip, name_folded, ord)
             SELECT u.pk, \(bind: tenant), NULLIF(u.lane, \(bind: Self.null)), NULLIF(u.parent_pk, \(bind: Self.null)), u.child_count,
                 u.created_ms, u.id, u.status, u.engine, u.net, u.eps, u.scenario, u.direction, u.task_type, u.charging,
                 NULLIF(u.current_action, \(bind: Self.null)), u.billing_tag, u.node_new_framework, u.name, u.description,
                 CASE WHEN u.has_error THEN u.error_msg END, NULLIF(u.source_id, ''), NULLIF(u.source_ip, ''),
-                NULLIF(u.target_id, ''), NULLIF(u.target_ip, ''), u.name_folded,
-                CASE WHEN u.lane <> \(bind: Self.null) THEN drs_name_grams(\(bind: tenant)::text || '.' || u.lane, u.name_folded) END,
-                NULLIF(u.ord, \(bind: Self.null))
+                NULLIF(u.target_id, ''), NULLIF(u.target_ip, ''), u.name_folded, NULLIF(u.ord, \(bind: Self.null))
             FROM unnest(
             """
         )
@@ -159,7 +160,12 @@ final class PostgresTaskWriter: TaskWriter {
             ) AS u(pk, lane, parent_pk, child_count, created_ms, id, status, engine, net, eps, scenario, direction, task_type, charging,
                 current_action, billing_tag, node_new_framework, name, description, has_error, error_msg, source_id, source_ip, target_id,
                 target_ip, name_folded, ord)
-            ON CONFLICT (pk) DO NOTHING RETURNING pk
+            ON CONFLICT (pk) DO NOTHING RETURNING pk, tenant, lane, created_ms, id, name_folded
+            ), named AS (
+            INSERT INTO task_names (pk, tenant, lane, created_ms, id, name_folded)
+            SELECT pk, tenant, lane, created_ms, id, name_folded FROM inserted WHERE lane IS NOT NULL ORDER BY lane, created_ms DESC
+            )
+            SELECT pk FROM inserted
             """
         return try await all(statement).map { try $0.decode(Int64.self) }
     }
@@ -210,12 +216,18 @@ final class PostgresTaskWriter: TaskWriter {
                     error_msg = CASE WHEN \(bind: record.errorMessage != nil) THEN \(bind: record.errorMessage ?? "") END,
                     source_id = NULLIF(\(bind: record.sourceInstance?.id ?? ""), ''), source_ip = NULLIF(\(bind: record.sourceInstance?.ip ?? ""), ''),
                     target_id = NULLIF(\(bind: record.targetInstance?.id ?? ""), ''), target_ip = NULLIF(\(bind: record.targetInstance?.ip ?? ""), ''),
-                    name_folded = \(bind: folded),
-                    grams = CASE WHEN \(bind: laneCode) <> \(bind: Self.null) THEN drs_name_grams(\(bind: "\(tenant).\(lane ?? -1)"), \(bind: folded)) END
+                    name_folded = \(bind: folded)
                 WHERE pk = \(bind: task.key)
                 """
             )
         )
+        if let lane, lane != oldLane || folded != JobQuery.fold(old.name) {
+            try await run(
+                PostgresStatement(
+                    "UPDATE task_names SET lane = \(bind: Int64(lane)), name_folded = \(bind: folded) WHERE pk = \(bind: task.key)"
+                )
+            )
+        }
         if lane != oldLane {
             try await run(PostgresStatement("UPDATE task_tags SET lane = NULLIF(\(bind: laneCode), \(bind: Self.null)) WHERE pk = \(bind: task.key)"))
         }
@@ -257,6 +269,7 @@ final class PostgresTaskWriter: TaskWriter {
         }
         try await removeDetails(keys)
         try await removeLife(keys: keys)
+        try await run(PostgresStatement("DELETE FROM task_names WHERE pk = ANY(\(bind: keys))"))
         try await run(PostgresStatement("DELETE FROM tasks WHERE pk = ANY(\(bind: keys))"))
     }
 
@@ -315,6 +328,7 @@ final class PostgresTaskWriter: TaskWriter {
         let keys = Array(removed)
         try await removeDetails(keys)
         try await removeLife(keys: keys)
+        try await run(PostgresStatement("DELETE FROM task_names WHERE pk = ANY(\(bind: keys))"))
         try await run(PostgresStatement("DELETE FROM tasks WHERE pk = ANY(\(bind: keys))"))
     }
 
