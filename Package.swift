@@ -124,7 +124,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "DRSDomainTests", dependencies: ["DRSDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "DRSDomainTests", dependencies: ["DRSDomain", "DRSTestSupport"], swiftSettings: swiftSettings),
         // Fixtures and store set-up shared by the test targets.
         .target(
             name: "DRSTestSupport",

@@ -28,6 +28,11 @@ final class StoreCounters: Sendable {
     let waitNanoseconds = Atomic<Int>(0)
 
     func countImport(_ records: [JobRecord]) {
-        imported.add(records.reduce(0) { $0 + 1 + $1.children.count }, ordering: .relaxed)
+        countImport(tasks: records.reduce(0) { $0 + 1 + $1.children.count })
+    }
+
+    /// `tasks`: top-level tasks and subtasks.
+    func countImport(tasks: Int) {
+        imported.add(tasks, ordering: .relaxed)
     }
 }

@@ -32,6 +32,11 @@ public protocol TaskStore: Sendable {
     /// are written, now and then.
     func importJobs(_ records: [JobRecord], project: String, progress: (@Sendable (Int) -> Void)?) async throws
 
+    /// Imports a large document as its batches are parsed (``JobImportBatches``), all or nothing as above. Any error,
+    /// ``JobImportBatches/Refused`` included, leaves the project as it was; the caller then imports the document whole
+    /// for the exact error.
+    func importJobs(_ batches: JobImportBatches, project: String, progress: (@Sendable (Int) -> Void)?) async throws
+
     /// Runs `body` in one write transaction of the project's tasks: every change goes through the ``TaskWriter``,
     /// which keeps the totals, the membership lists and the name index in step.
     func write<T: Sendable>(project: String, _ body: (any TaskWriter) async throws -> T) async throws -> T
@@ -51,6 +56,11 @@ public protocol TaskStore: Sendable {
 extension TaskStore {
     public func importJobs(_ records: [JobRecord], project: String) async throws {
         try await importJobs(records, project: project, progress: nil)
+    }
+
+    /// Stores without a batched path import the whole document once it is parsed.
+    public func importJobs(_ batches: JobImportBatches, project: String, progress: (@Sendable (Int) -> Void)?) async throws {
+        try await importJobs(try await batches.all(), project: project, progress: progress)
     }
 
     /// A page as records (for tests and tools).

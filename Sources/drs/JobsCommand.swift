@@ -30,9 +30,34 @@ struct JobsCommand: AsyncParsableCommand {
                 guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
                 bytes = Array(data)
             }
+            let now = Timestamp.nowMilliseconds()
+            // A large document is written while it is parsed; on any problem that import is rolled back and the
+            // document imported whole, which names the first problem in document order.
+            if let batches = JobImportBatches(bytes, now: now) {
+                let progress = ImportProgress(total: batches.count)
+                var report: (@Sendable (Int) -> Void)?
+                if let progress { report = { progress.show($0) } }
+                let imported: Bool = try await options.withStore(options.configReader()) { [report] store in
+                    do {
+                        try await store.importJobs(batches, project: project, progress: report)
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+                progress?.end()
+                if imported {
+                    print("imported \(batches.count) tasks")
+                    return
+                }
+            }
+            try await importWhole(bytes, now: now)
+        }
+
+        private func importWhole(_ bytes: [UInt8], now: Int64) async throws {
             let records: [JobRecord]
             do {
-                records = try JobImport.parse(bytes, now: Timestamp.nowMilliseconds())
+                records = try JobImport.parse(bytes, now: now)
             } catch {
                 throw CLIError("import refused, nothing written: \(error)")
             }

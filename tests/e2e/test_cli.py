@@ -147,6 +147,44 @@ def test_import_refuses_ids_of_another_project_and_unknown_projects(database, pr
     assert unreadable.returncode != 0 and "cannot read" in unreadable.stderr
 
 
+def large_document(count=5000, **changes):
+    """Over 1 MiB, so imported while it is parsed; oldest first. `changes`: index -> fields to change."""
+    jobs = []
+    for i in range(count):
+        time_of_day = f"{i // 60 % 24:02d}:{i % 60:02d}:00"
+        task = make_task(f"big-{i}", f"bulk {i}", description="d" * 150, create_time=f"2024-01-{1 + i // 1440:02d} {time_of_day}")
+        task.update(changes.get(f"at{i}", {}))
+        jobs.append(task)
+    return json.dumps({"jobs": jobs})
+
+
+def test_a_large_import_is_written_while_it_is_parsed(database, project, token):
+    document = large_document()
+    assert len(document) > 1 << 20
+    assert run_drs("jobs", "import", "--project", project, "-", database=database, input=document).stdout == "imported 5000 tasks\n"
+    exported = json.loads(run_drs("jobs", "export", "--project", project, database=database).stdout)["jobs"]
+    assert [job["id"] for job in exported] == [f"big-{i}" for i in reversed(range(5000))]
+
+
+@pytest.mark.parametrize(
+    "changes, where",
+    [
+        ({"at4990": {"status": "RUNNING"}}, "jobs[4990].status"),
+        ({"at7": {"status": "RUNNING"}}, "jobs[7].status"),
+        ({"at3000": {"id": "big-1"}}, "jobs[3000].id"),
+        ({"at2": {"id": "theirs"}}, "jobs[2].id"),
+    ],
+)
+def test_a_large_import_is_all_or_nothing_and_names_the_first_problem(database, project, changes, where):
+    other = run_drs("project", "create", database=database).stdout.strip()
+    run_drs("jobs", "import", "--project", other, "-", database=database, input=json.dumps({"jobs": [make_task("theirs", "b")]}))
+    result = run_drs("jobs", "import", "--project", project, "-", database=database, input=large_document(**changes), check=False)
+    assert result.returncode != 0
+    assert where in result.stderr and "nothing written" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert json.loads(run_drs("jobs", "export", "--project", project, database=database).stdout) == {"jobs": []}
+
+
 def test_import_replaces_tasks_with_the_same_id(database, project):
     first = {"jobs": [make_task("r1", "old", children=[make_task("r1-c", "old child")])]}
     second = {"jobs": [make_task("r1", "new", status="PAUSING")]}

@@ -9,10 +9,10 @@ public enum KeptLifeImport {
         "target_endpoint", "alarm_notify", "replace_definer", "store_db_info", "is_recreate",
     ]
     public static let timeKeys = ["update_time", "actual_start_time", "full_transfer_complete_time"]
+    private static let known = Set(configKeys + timeKeys)
 
     /// The kept keys of a record's members (`path`: the record's place in the document); nil when it has none.
     public static func parse(_ members: [(key: String, value: JSONValue)], path: String) throws(ImportError) -> KeptLife? {
-        let known = Set(configKeys + timeKeys)
         // The last of repeated members wins, as for every other key of the format.
         var given: [String: JSONValue] = [:]
         for (key, value) in members where known.contains(key) && value != .null { given[key] = value }

@@ -75,7 +75,8 @@ extension PostgresStore {
     }
 
     /// The rows of `statement` (kind first) in batches of at most `batchSize` tasks with their subtasks, each handed to
-    /// `body` before more rows are read.
+    /// `body` before more rows are read. `body` must not run statements on `connection`: they would wait for the end of
+    /// these rows, which waits for `body` (small answers arrive whole before that matters; large ones never end).
     static func batches(
         _ statement: PostgresStatement,
         batchSize: Int,
@@ -102,14 +103,21 @@ extension PostgresStore {
     public func exportJobs(project: String, batchSize: Int, onBatch: ([JobRecord]) async throws -> Void) async throws {
         try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { connection in
             guard let tenant = try await tenant(project, connection) else { return }
-            let statement = PostgresStatement(
-                """
-                WITH matches AS (SELECT pk, created_ms, id FROM tasks WHERE tenant = \(bind: tenant) AND lane IS NOT NULL)
-                SELECT r.* FROM (\(raw: PostgresQueryPlan.rows(of: "matches"))) r \(raw: PostgresQueryPlan.rowOrder)
-                """
-            )
-            try await Self.batches(statement, batchSize: batchSize, on: connection, logger: logger) { rows in
-                let cursor = PostgresRowCursor(rows, kindColumn: 0)
+            // The keys first, then the rows batch by batch: a connection runs the next statement (a batch's tags and
+            // lifecycle) only once the rows of the one before are read to the end.
+            let keys = try await PreparedStatements.all(
+                PostgresStatement("SELECT pk FROM tasks WHERE tenant = \(bind: tenant) AND lane IS NOT NULL ORDER BY created_ms DESC, id"),
+                on: connection,
+                logger: logger
+            ).map { try $0.decode(Int64.self) }
+            for batchKeys in keys.chunks(of: batchSize) {
+                let statement = PostgresStatement(
+                    """
+                    WITH matches AS (SELECT pk, created_ms, id FROM tasks WHERE pk = ANY(\(bind: Array(batchKeys))))
+                    SELECT r.* FROM (\(raw: PostgresQueryPlan.rows(of: "matches"))) r \(raw: PostgresQueryPlan.rowOrder)
+                    """
+                )
+                let cursor = PostgresRowCursor(try await PreparedStatements.all(statement, on: connection, logger: logger), kindColumn: 0)
                 var records: [(key: Int64, record: JobRecord, isChild: Bool)] = []
                 while let kind = try cursor.next() { records.append((cursor.key, try cursor.record(), kind == .child)) }
                 let details = try await Self.details(of: records.map(\.key), on: connection, logger: logger)

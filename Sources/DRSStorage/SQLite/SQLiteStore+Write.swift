@@ -17,25 +17,57 @@ extension SQLiteStore {
     static let importCacheKiB = 256 * 1024
 
     public func importJobs(_ records: [JobRecord], project: String, progress: (@Sendable (Int) -> Void)?) async throws {
+        try await importing(project: project) { writer in
+            try Self.replaceExisting(records, writer: writer)
+            try Self.insert(records, writer: writer, before: 0, progress: progress)
+            progress?(records.count)
+        }
+        counters.countImport(records)
+    }
+
+    /// The batches are written as they are parsed; any problem rolls the whole import back.
+    public func importJobs(_ batches: JobImportBatches, project: String, progress: (@Sendable (Int) -> Void)?) async throws {
+        defer { batches.stop() }
+        let imported = try await importing(project: project) { writer in
+            var written = 0
+            var imported = 0
+            while let batch = try batches.next() {
+                try Self.replaceExisting(batch, writer: writer)
+                try Self.insert(batch, writer: writer, before: written, progress: progress)
+                written += batch.count
+                imported += batch.reduce(0) { $0 + 1 + $1.children.count }
+            }
+            progress?(written)
+            return imported
+        }
+        counters.countImport(tasks: imported)
+    }
+
+    /// Runs `body` with the writer of an import, on a pool thread: it holds the write lock for its length, but no
+    /// cooperative thread.
+    private func importing<T: Sendable>(project: String, _ body: @escaping @Sendable (SQLiteTaskWriter) throws -> T) async throws -> T {
         try await write { db in
             guard let tenant = try tenant(project, db) else { throw StoreError.projectNotFound(project) }
-            // The whole import runs on a pool thread: it holds the write lock for its length, but no cooperative thread.
-            try await pool.onThread(db) { db in
+            return try await pool.onThread(db) { db in
                 try db.execute("PRAGMA cache_size = -\(Self.importCacheKiB)")
                 defer { try? db.execute("PRAGMA cache_size = -16384; PRAGMA shrink_memory") }
                 let writer = SQLiteTaskWriter(db, tenant: tenant, batchesNames: true)
                 writer.importTime = Timestamp.nowMilliseconds()
-                try Self.replaceExisting(records, writer: writer)
-                // Newest first: keys then ascend (TaskKey), so rows are appended to the B-trees rather than scattered.
-                for (index, record) in records.sorted(by: { $0.createTime > $1.createTime }).enumerated() {
-                    _ = try writer.insertTask(record)
-                    if let progress, (index + 1) % 5_000 == 0 { progress(index + 1) }
-                }
+                let result = try body(writer)
                 try writer.finish()
-                progress?(records.count)
+                return result
             }
         }
-        counters.countImport(records)
+    }
+
+    /// Inserts records newest first: keys then ascend (TaskKey), so rows are appended to the B-trees rather than
+    /// scattered. `progress` hears the records written, counting `before` written earlier.
+    static func insert(_ records: [JobRecord], writer: SQLiteTaskWriter, before: Int, progress: (@Sendable (Int) -> Void)?) throws {
+        let order = records.indices.sorted { records[$0].createTime > records[$1].createTime }
+        for (count, index) in order.enumerated() {
+            _ = try writer.insertTask(records[index])
+            if let progress, (before + count + 1) % 5_000 == 0 { progress(before + count + 1) }
+        }
     }
 
     /// Removes the project's tasks and subtasks whose IDs the import carries (with their children); refuses, before
