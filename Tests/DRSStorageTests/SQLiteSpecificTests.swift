@@ -99,6 +99,11 @@ import Testing
             let store = try await SQLiteStore.open(path: path)
             let mode = try await store.read { db in try db.withStatement("PRAGMA journal_mode") { try $0.step() ? $0.text(0) : nil } }
             #expect(mode == "wal")
+            // Freed pages are not zeroed on their own (FAST: 2), and the file is read through a memory map.
+            let settings = try await store.read { db in
+                try ["secure_delete", "mmap_size"].map { name in try db.withStatement("PRAGMA \(name)") { try $0.step() ? $0.int64(0) : -1 } }
+            }
+            #expect(settings == [2, 0x7fff_0000])
             await store.close()
         }
     }
