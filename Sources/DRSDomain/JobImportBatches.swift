@@ -14,6 +14,8 @@ public final class JobImportBatches: @unchecked Sendable {
     private var finished = false
     private var refused = false
     private var stopped = false
+    /// An async caller waiting for the next batch (``nextWhenReady()``).
+    private var waiter: CheckedContinuation<Void, Never>?
 
     /// The batches end: the document has a problem (parse it whole for the exact one).
     public struct Refused: Error {}
@@ -41,20 +43,34 @@ public final class JobImportBatches: @unchecked Sendable {
         return ready.isEmpty ? nil : ready.removeFirst()
     }
 
-    /// Every remaining record, in batch order; waits on a thread other than the caller's.
-    public func all() async throws -> [JobRecord] {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { [self] in
-                var records: [JobRecord] = []
-                records.reserveCapacity(count)
-                do {
-                    while let batch = try next() { records += batch }
-                    continuation.resume(returning: records)
-                } catch {
-                    continuation.resume(throwing: error)
+    /// The next batch, suspending (no thread waits) until it is parsed; nil after the last.
+    public func nextWhenReady() async throws(Refused) -> [JobRecord]? {
+        while !isSettled {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let settled = condition.withLock {
+                    if ready.isEmpty && !finished && !refused {
+                        waiter = continuation
+                        return false
+                    }
+                    return true
                 }
+                if settled { continuation.resume() }
             }
         }
+        return try next()
+    }
+
+    /// Whether ``next()`` answers at once.
+    private var isSettled: Bool {
+        condition.withLock { !ready.isEmpty || finished || refused }
+    }
+
+    /// Every remaining record, in batch order.
+    public func all() async throws(Refused) -> [JobRecord] {
+        var records: [JobRecord] = []
+        records.reserveCapacity(count)
+        while let batch = try await nextWhenReady() { records += batch }
+        return records
     }
 
     /// Tells the parsing thread to stop (the caller gave up).
@@ -97,17 +113,26 @@ public final class JobImportBatches: @unchecked Sendable {
     /// Hands a batch over; false when the caller stopped listening.
     private func deliver(_ batch: [JobRecord]) -> Bool {
         condition.lock()
-        defer { condition.unlock() }
-        guard !stopped else { return false }
+        guard !stopped else {
+            condition.unlock()
+            return false
+        }
         ready.append(batch)
         condition.signal()
+        let waiting = waiter
+        waiter = nil
+        condition.unlock()
+        waiting?.resume()
         return true
     }
 
     private func end(refused: Bool) {
         condition.lock()
-        defer { condition.unlock() }
         if refused { self.refused = true } else { finished = true }
         condition.broadcast()
+        let waiting = waiter
+        waiter = nil
+        condition.unlock()
+        waiting?.resume()
     }
 }

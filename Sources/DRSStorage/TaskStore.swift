@@ -58,11 +58,6 @@ extension TaskStore {
         try await importJobs(records, project: project, progress: nil)
     }
 
-    /// Stores without a batched path import the whole document once it is parsed.
-    public func importJobs(_ batches: JobImportBatches, project: String, progress: (@Sendable (Int) -> Void)?) async throws {
-        try await importJobs(try await batches.all(), project: project, progress: progress)
-    }
-
     /// A page as records (for tests and tools).
     public func page(_ query: JobQuery, offset: Int, limit: Int, project: String) async throws -> JobPage {
         try await page(query, offset: offset, limit: limit, project: project) { total, rows in

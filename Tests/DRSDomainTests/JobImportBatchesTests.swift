@@ -29,6 +29,17 @@ import Testing
         #expect(try batches.next() == nil)
     }
 
+    @Test func anAsyncReaderGetsTheSameBatchesWithoutHoldingAThread() async throws {
+        let bytes = ImportDocuments.large()
+        let whole = try JobImport.parseWhole(bytes, now: 0, makeID: { "x" })
+        let made = JobImportBatches(bytes, now: 0, makeID: { "x" })
+        let batches = try #require(made)
+        #expect(try await batches.all() == Array(whole.reversed()))
+        #expect(try await batches.nextWhenReady() == nil)
+        let broken = JobImportBatches(ImportDocuments.large(broken: 3), now: 0, makeID: { "x" })
+        await #expect(throws: JobImportBatches.Refused.self) { _ = try await broken?.all() }
+    }
+
     @Test func theFirstProblemEndsTheBatches() throws {
         for bytes in [ImportDocuments.large(broken: 100), ImportDocuments.large(broken: 2_499), ImportDocuments.large(duplicate: 1_200)] {
             let made = JobImportBatches(bytes, now: 0, makeID: { "x" })
