@@ -68,7 +68,7 @@ public final class SQLitePool: Sendable {
     public func withConnectionOnThread<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         let connection = try await acquire()
         defer { release(connection) }
-        return try await threads.runIfActive { try body(connection) }
+        return try await run { try body(connection) }
     }
 
     /// Runs `body` on the calling task (no thread hop) with a pooled connection. Whatever `body` creates from the
@@ -81,7 +81,19 @@ public final class SQLitePool: Sendable {
 
     /// Runs `body` on a thread of the pool's own, with a connection the caller already holds.
     public func onThread<T: Sendable>(_ connection: SQLiteConnection, _ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        try await threads.runIfActive { try body(connection) }
+        try await run { try body(connection) }
+    }
+
+    /// Runs `work` on a pool thread and lets go of it there before the caller resumes. The thread pool keeps its work
+    /// item a little longer than that: whatever `work` captured (cursors holding lent statements) would otherwise be
+    /// released on the pool thread while the caller already runs the connection's next statement, a reset or finalize
+    /// racing with it on a connection that has no mutex of its own.
+    private func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        let slot = WorkSlot(work)
+        return try await threads.runIfActive {
+            let work = slot.take()
+            return try work()
+        }
     }
 
     /// A connection, lent until ``release(_:)``. Waits at most `acquireTimeout`; a cancelled wait throws
@@ -244,6 +256,22 @@ public enum SQLitePoolError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .timedOut(let duration): return "no database connection became free within \(duration)"
         case .closed: return "the database pool is closed"
+        }
+    }
+}
+
+/// Holds a piece of work until the thread that runs it takes it (once), so that only that thread holds it afterwards.
+private final class WorkSlot<T>: Sendable {
+    private let work: Mutex<(@Sendable () throws -> T)?>
+
+    init(_ work: @escaping @Sendable () throws -> T) {
+        self.work = Mutex(work)
+    }
+
+    func take() -> @Sendable () throws -> T {
+        work.withLock { work in
+            defer { work = nil }
+            return work!
         }
     }
 }

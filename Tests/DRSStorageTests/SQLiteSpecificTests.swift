@@ -69,7 +69,8 @@ import Testing
     }
 
     /// The statement cache: the same queries run again prepare nothing, and SQLite does not prepare a cached statement
-    /// again by itself. (It does once, at a statement's first run with bound values; never after.)
+    /// again by itself. (It does once, at a statement's first run with bound values; never after.) A cursor let go of
+    /// late on a pool thread, after the connection had moved on, showed here as statements prepared again.
     @Test func aStatementIsPreparedOncePerConnection() async throws {
         try await Self.withFixture { store, _ in
             let bodies = [
@@ -99,11 +100,12 @@ import Testing
             let store = try await SQLiteStore.open(path: path)
             let mode = try await store.read { db in try db.withStatement("PRAGMA journal_mode") { try $0.step() ? $0.text(0) : nil } }
             #expect(mode == "wal")
-            // Freed pages are not zeroed on their own (FAST: 2), and the file is read through a memory map.
+            // Freed pages are not zeroed on their own (FAST: 2), and the file is not memory-mapped (mapped pages
+            // would count in the resident memory that a streamed answer must not grow).
             let settings = try await store.read { db in
                 try ["secure_delete", "mmap_size"].map { name in try db.withStatement("PRAGMA \(name)") { try $0.step() ? $0.int64(0) : -1 } }
             }
-            #expect(settings == [2, 0x7fff_0000])
+            #expect(settings == [2, 0])
             await store.close()
         }
     }
