@@ -152,6 +152,14 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite_nio_sqlite3_changes64(handle)) }
 
+    /// Rows inserted, updated or deleted by this connection since it was opened (triggers and rolled-back changes
+    /// included): with `PRAGMA data_version`, which moves when any other connection commits, it tells that the
+    /// database may have changed since an earlier look.
+    public var totalChanges: Int64 { sqlite_nio_sqlite3_total_changes64(handle) }
+
+    /// What a layer above keeps with this connection (it has one user at a time, like the connection itself).
+    public var attachment: AnyObject?
+
     /// The rowid of the last successful INSERT.
     public var lastInsertRowID: Int64 { sqlite_nio_sqlite3_last_insert_rowid(handle) }
 

@@ -208,8 +208,13 @@ enum BitChunk: Equatable, Sendable {
                     let isLast = step == others.count - 1
                     let kept: (count: Int, members: [UInt16]) = words.withUnsafeBufferPointer { words in
                         func has(_ member: UInt16) -> Bool { words[Int(member >> 6)] & (1 << UInt64(member & 63)) != 0 }
-                        // The last chunk only counts.
-                        if isLast { return (candidates.reduce(0) { has($1) ? $0 + 1 : $0 }, []) }
+                        // The last chunk only counts, without a branch per member (about half of them are found in a
+                        // broad facet's bitmap, which no branch predictor guesses).
+                        if isLast {
+                            var found = 0
+                            for member in candidates { found &+= Int(truncatingIfNeeded: words[Int(member >> 6)] >> UInt64(member & 63) & 1) }
+                            return (found, [])
+                        }
                         let members = candidates.filter(has)
                         return (members.count, members)
                     }

@@ -34,9 +34,7 @@ struct JobsCommand: AsyncParsableCommand {
             // A large document is written while it is parsed; on any problem that import is rolled back and the
             // document imported whole, which names the first problem in document order.
             if let batches = JobImportBatches(bytes, now: now) {
-                let progress = ImportProgress(total: batches.count)
-                var report: (@Sendable (Int) -> Void)?
-                if let progress { report = { progress.show($0) } }
+                let (progress, report) = ImportProgress.shown(total: batches.count)
                 let imported: Bool = try await options.withStore(options.configReader()) { [report] store in
                     do {
                         try await store.importJobs(batches, project: project, progress: report)
@@ -61,9 +59,7 @@ struct JobsCommand: AsyncParsableCommand {
             } catch {
                 throw CLIError("import refused, nothing written: \(error)")
             }
-            let progress = ImportProgress(total: records.count)
-            var report: (@Sendable (Int) -> Void)?
-            if let progress { report = { progress.show($0) } }
+            let (progress, report) = ImportProgress.shown(total: records.count)
             try await options.withStore(options.configReader()) { [report] store in
                 do {
                     try await store.importJobs(records, project: project, progress: report)
@@ -110,6 +106,12 @@ struct ImportProgress: Sendable {
     init?(total: Int) {
         guard total >= 10_000, isatty(STDERR_FILENO) != 0 else { return nil }
         self.total = total
+    }
+
+    /// The line for an import of `total` tasks and what draws it as tasks are written; both nil when nothing shows.
+    static func shown(total: Int) -> (progress: ImportProgress?, report: (@Sendable (Int) -> Void)?) {
+        guard let progress = ImportProgress(total: total) else { return (nil, nil) }
+        return (progress, { progress.show($0) })
     }
 
     func show(_ written: Int) {

@@ -140,6 +140,34 @@ import Testing
         }
     }
 
+    /// A connection keeps the facet chunks it read while the database is unchanged (ConnectionFacets); a change by
+    /// another process (another store on the file) or by the connection itself shows in the next total.
+    @Test func facetTotalsFollowEveryWriter() async throws {
+        try await Self.withFile { path in
+            let reader = try await SQLiteStore.open(path: path, poolSize: 1)
+            let writer = try await SQLiteStore.open(path: path, poolSize: 1)
+            try await writer.createProject(id: Fixture.projectA, name: "A")
+            func task(_ number: Int, tagged: Bool = true) -> JobRecord {
+                Fixture.job("t\(number)", "task \(number)", .sync, .mysql, .configuration, "2021-01-0\(number) 00:00:00") {
+                    if tagged { $0.tags = [.init(key: "env", value: "prod")] }
+                }
+            }
+            let body = #"{"db_use_type":"sync","engine_type":"","tags":{"env":"prod"}}"#
+            func total() async throws -> Int { try await TaskStoreContractTests.answer(reader, body, project: Fixture.projectA).total }
+            try await writer.importJobs([task(1), task(2)], project: Fixture.projectA)
+            #expect(try await total() == 2)
+            #expect(try await total() == 2)
+            try await writer.importJobs([task(3)], project: Fixture.projectA)
+            #expect(try await total() == 3)
+            try await reader.importJobs([task(4)], project: Fixture.projectA)
+            #expect(try await total() == 4)
+            try await writer.importJobs([task(1, tagged: false)], project: Fixture.projectA)
+            #expect(try await total() == 3)
+            await reader.close()
+            await writer.close()
+        }
+    }
+
     /// A database that stays locked past the busy timeout is "unavailable" (the API's 503), and the store recovers by
     /// itself once the lock is gone; a lock released within the timeout only delays the write.
     @Test func lockedDatabaseIsUnavailableThenRecovers() async throws {

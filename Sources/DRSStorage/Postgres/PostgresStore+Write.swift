@@ -53,6 +53,10 @@ extension PostgresStore {
     private func importing(project: String, _ body: (PostgresTaskWriter) async throws -> (Int, Int)) async throws {
         let (written, imported) = try await transaction { connection in
             guard let tenant = try await tenant(project, connection) else { throw StoreError.projectNotFound(project) }
+            // The tables grow as the import writes: its statements are planned for the rows there are at each run,
+            // not once for the tables as they were (a plan made on an empty table scanned the whole table for the IDs
+            // of every later batch: 765 tasks/s instead of 3,900).
+            try await PreparedStatements.run(PostgresStatement(sql: "SET LOCAL plan_cache_mode = force_custom_plan"), on: connection, logger: logger)
             let writer = PostgresTaskWriter(connection, tenant: tenant, logger: logger)
             writer.importTime = Timestamp.nowMilliseconds()
             let counts = try await body(writer)

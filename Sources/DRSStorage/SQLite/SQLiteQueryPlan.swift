@@ -61,7 +61,14 @@ struct SQLiteQueryPlan {
         if isCountedByRollups { return try countFromRollups(db) }
         guard let parts = Facets.parts(of: query) else { return nil }
         var chunks: [String: [Int64: BitChunk]] = [:]
+        let known = ConnectionFacets.of(db)
+        try known.validate(db)
         for facet in Set(parts.joined()) {
+            let knownKey = ConnectionFacets.Key(tenant: tenant, facet: facet)
+            if let found = known.chunks(knownKey) {
+                chunks[facet] = found
+                continue
+            }
             // The versions first (no overflow pages); the bits only of chunks not decoded before.
             var versions: [(chunk: Int64, version: Int64)] = []
             let statement = try db.lend(Self.facetVersions)
@@ -89,6 +96,7 @@ struct SQLiteQueryPlan {
                 found[number] = chunk
             }
             chunks[facet] = found
+            known.keep(found, for: knownKey)
         }
         return Facets.count(parts, chunks: chunks)
     }
