@@ -103,8 +103,9 @@ class Server:
             for line in self.process.stdout:
                 self.stdout_lines.append(line)
 
-        threading.Thread(target=read_stderr, daemon=True).start()
-        threading.Thread(target=read_stdout, daemon=True).start()
+        self.readers = [threading.Thread(target=read_stderr, daemon=True), threading.Thread(target=read_stdout, daemon=True)]
+        for reader in self.readers:
+            reader.start()
         ready.wait(120)
         if self.address is None:
             self.process.kill()
@@ -114,11 +115,19 @@ class Server:
     def base(self):
         return f"http://{self.address}"
 
+    def wait(self, timeout):
+        """Waits for the process to exit, then for its output to be read to the end (the readers are threads: without
+        this, its last lines could still be on their way into stderr_lines); returns the exit status."""
+        status = self.process.wait(timeout)
+        for reader in self.readers:
+            reader.join(10)
+        return status
+
     def stop(self, timeout=30):
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:
-            return self.process.wait(timeout)
+            return self.wait(timeout)
         except subprocess.TimeoutExpired:
             self.process.kill()
             raise AssertionError(f"drs serve did not stop within {timeout} s; its last log lines:\n"

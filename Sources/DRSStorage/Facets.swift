@@ -118,6 +118,11 @@ struct FacetDelta: Sendable {
         changes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
+    /// Adds `later`'s changes after this delta's own (a chunk's changes apply in order).
+    mutating func append(_ later: FacetDelta) {
+        for (key, changes) in later.changes { self.changes[key, default: []].append(contentsOf: changes) }
+    }
+
     mutating func reset() {
         changes = [:]
     }

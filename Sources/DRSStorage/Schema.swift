@@ -52,7 +52,7 @@ enum Dialect: Sendable {
 
 /// The schema of both databases: one list of versioned migrations. Never edit a released migration: add a new one.
 enum Schema {
-    static let migrations: [Migration] = legacy + [version5, version6, version7]
+    static let migrations: [Migration] = legacy + [version5, version6, version7, version8]
 
     /// Tasks keyed by create time, catalogue values stored as codes, tenants as integers, per-tenant lists for every
     /// filter, totals per filterable dimension, and a per-tenant name index. Moves the data of migrations 1-4 over.
@@ -281,5 +281,17 @@ enum Schema {
             $$
             """,
         ]
+    )
+
+    /// SQLite: the name index (FTS5) keeps up to 8 MiB of new entries in memory before it writes them out as a segment
+    /// (1 MiB by default). An import of 100,000 tasks wrote about 40 small segments and merged them again and again;
+    /// with fewer, larger ones it runs about 9 % faster. Only a write as large as an import fills that much; the memory
+    /// is given back at its commit.
+    static let ftsHashSize = 8 * 1024 * 1024
+    static let version8 = Migration(
+        version: 8,
+        name: "SQLite: the name index writes larger segments",
+        sqlite: ["INSERT INTO task_names (task_names, rank) VALUES ('hashsize', \(ftsHashSize))"],
+        postgres: []
     )
 }

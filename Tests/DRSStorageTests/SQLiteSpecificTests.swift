@@ -106,6 +106,11 @@ import Testing
                 try ["secure_delete", "mmap_size"].map { name in try db.withStatement("PRAGMA \(name)") { try $0.step() ? $0.int64(0) : -1 } }
             }
             #expect(settings == [2, 0])
+            // The name index writes segments of up to 8 MiB of entries (an import wrote dozens of 1 MiB ones).
+            let hashSize = try await store.read { db in
+                try db.withStatement("SELECT v FROM task_names_config WHERE k = 'hashsize'") { try $0.step() ? $0.int64(0) : nil }
+            }
+            #expect(hashSize == 8_388_608)
             await store.close()
         }
     }

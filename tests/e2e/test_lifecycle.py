@@ -202,7 +202,7 @@ def test_kill_9_under_load_loses_no_acknowledged_operation(database):
         thread.start()
     time.sleep(1.5)
     server.process.send_signal(signal.SIGKILL)
-    server.process.wait(30)
+    server.wait(30)
     stop.set()
     for thread in threads:
         thread.join(60)

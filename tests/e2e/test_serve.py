@@ -136,7 +136,7 @@ def test_sigterm_finishes_in_flight_requests_then_exits(database, project, token
     server.process.send_signal(15)
     body = json.loads(first + response.read())
     assert body["total_record"] == 3000 and len(body["jobs"]) == 3000
-    assert server.process.wait(60) == 0
+    assert server.wait(60) == 0
     assert any("stopped" in line for line in server.stderr_lines)
 
 

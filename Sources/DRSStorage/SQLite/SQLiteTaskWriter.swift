@@ -16,14 +16,18 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     private var pendingNames: [(key: Int64, text: String)]?
     /// Set by imports: every task written gets the first line of its transition log (cause `import`) at this time.
     var importTime: Int64?
+    /// Imports: the facets of inserted tasks, worked out on another thread.
+    private let facetBuilder: FacetBuilder?
 
     /// - Parameter batchesNames: hold name-index entries back and write them in key order at the end. FTS5 writes out
     ///   its in-memory index whenever an entry's rowid is smaller than the one before (and merges what it wrote), so an
-    ///   import writing names in any other order paid for one such write per task.
+    ///   import writing names in any other order paid for one such write per task. Imports also work out their new
+    ///   tasks' facets on another thread (``FacetBuilder``).
     init(_ db: SQLiteConnection, tenant: Int64, batchesNames: Bool = false) {
         self.db = db
         self.tenant = tenant
         self.pendingNames = batchesNames ? [] : nil
+        self.facetBuilder = batchesNames ? FacetBuilder() : nil
     }
 
     // MARK: Statements
@@ -154,7 +158,11 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         try insertDetails(record, key: key, lane: lane)
         try indexName(key: key, lane: lane, name: record.name)
         counts.add(CountKey(tenant: tenant, record: record), 1)
-        facets.record(Facets.of(record, lane: lane), ordinal: ordinal, set: true)
+        if let facetBuilder {
+            facetBuilder.add(record, lane: lane, ordinal: ordinal)
+        } else {
+            facets.record(Facets.of(record, lane: lane), ordinal: ordinal, set: true)
+        }
         for child in record.children {
             let childKey = try insertRow(child, lane: nil, parentKey: key, childCount: 0, ordinal: nil)
             try insertDetails(child, key: childKey, lane: nil)
@@ -233,6 +241,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
             }
         }
         counts.reset()
+        if let facetBuilder { facets = facetBuilder.finish(then: facets) }
         try writeFacets()
         for (value, sql) in [(counter, Self.storeCounter), (ordinals, Self.storeOrdinals)] {
             guard let value else { continue }
@@ -379,37 +388,25 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         statement.bind(first + 17, record.targetInstance?.ip)
     }
 
-    /// A task's tags: one multi-row INSERT.
+    static let insertTag = SQL("INSERT INTO task_tags (pk, key, value, position, tenant, lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+
+    /// A task's tags: one single-row INSERT per tag. (A multi-row INSERT made SQLite keep a statement journal, a copy of
+    /// every page it touched, in case a later row failed.)
     private func insertDetails(_ record: JobRecord, key: Int64, lane: Int?) throws {
+        guard !record.tags.isEmpty else { return }
         let lane = lane.map(Int64.init)
-        if !record.tags.isEmpty {
-            try db.withStatement(Self.insertTags(record.tags.count)) { statement in
-                for (position, tag) in record.tags.enumerated() {
-                    let first = Int32(position * 6)
-                    statement.bind(first + 1, key)
-                    statement.bind(first + 2, tag.key)
-                    statement.bind(first + 3, tag.value)
-                    statement.bind(first + 4, position)
-                    statement.bind(first + 5, tenant)
-                    statement.bind(first + 6, lane)
-                }
+        try db.withStatement(Self.insertTag) { statement in
+            statement.bind(1, key)
+            statement.bind(5, tenant)
+            statement.bind(6, lane)
+            for (position, tag) in record.tags.enumerated() {
+                if position > 0 { statement.reset() }
+                statement.bind(2, tag.key)
+                statement.bind(3, tag.value)
+                statement.bind(4, position)
                 try statement.run()
             }
         }
-    }
-
-    /// `INSERT … VALUES (?1, … ?6), (?7, … ?12), …` with `rows` rows.
-    static func insertRows(_ table: String, _ columns: String, rows: Int) -> SQL {
-        SQL(
-            "INSERT INTO \(table) (\(columns)) VALUES "
-                + (0..<rows).map { row in "(" + (1...6).map { "?\(row * 6 + $0)" }.joined(separator: ", ") + ")" }.joined(separator: ", ")
-        )
-    }
-
-    private static let tagStatements = (0...20).map { insertRows("task_tags", "pk, key, value, position, tenant, lane", rows: $0) }
-
-    static func insertTags(_ count: Int) -> SQL {
-        count < tagStatements.count ? tagStatements[count] : insertRows("task_tags", "pk, key, value, position, tenant, lane", rows: count)
     }
 
     private func removeDetails(key: Int64) throws {
