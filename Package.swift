@@ -141,6 +141,7 @@ let package = Package(
             dependencies: [
                 "DRSDomain", "DRSStorage", "DRSSQLite", "DRSTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

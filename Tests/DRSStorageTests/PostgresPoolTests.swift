@@ -1,6 +1,7 @@
 import DRSTestSupport
 import Foundation
 import Logging
+import PostgresNIO
 import Testing
 
 @testable import DRSStorage
@@ -92,6 +93,34 @@ struct PostgresPoolTests {
             try await Task.sleep(for: .milliseconds(200))
             release()
             #expect(try await waiter.value == "lent")
+        }
+    }
+
+    /// A connection that closes while it is leased (the server went away) refuses the next statement: postgres-nio
+    /// drops a statement written to a closed channel, and the request waited for its answer forever (and so did the
+    /// shutdown of `drs serve`). Without the check this test does not fail: it hangs (an `EventLoopFuture` wait does
+    /// not end when its task is cancelled, so the time limit cannot end it either).
+    @Test func aStatementOnAConnectionThatClosedFailsInsteadOfWaiting() async throws {
+        try await PostgresTestServer.withFreshDatabase { url in
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let store = try PostgresStore(url: url, poolSize: 1, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { service in
+                service.addTask { try await store.run() }
+                let failure: (any Error)? = try await Self.retried {
+                    try await store.withConnection { connection in
+                        try? await connection.close()
+                        do {
+                            try await PreparedStatements.run(PostgresStatement("SELECT 1"), on: connection, logger: logger)
+                            return nil
+                        } catch {
+                            return error
+                        }
+                    }
+                }
+                #expect(failure is StoreError)
+                service.cancelAll()
+            }
         }
     }
 }

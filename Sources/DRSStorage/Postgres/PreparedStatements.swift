@@ -97,6 +97,10 @@ enum PreparedStatements {
         _ body: (PostgresRow) async throws -> Void
     ) async throws {
         executed.add(1, ordering: .relaxed)
+        // postgres-nio (1.33) writes a statement to the connection's channel without a promise: written after the
+        // channel closed (the server went away while the connection was leased), it is dropped and its answer never
+        // comes. A closed connection is refused here instead, which leaves a window of microseconds, not of a lease.
+        guard !connection.isClosed else { throw StoreError.unavailable("PostgreSQL connection closed") }
         guard let number = number(of: statement.sql) else {
             let rows = try await connection.query(PostgresQuery(unsafeSQL: statement.sql, binds: statement.bindings), logger: logger)
             for try await row in rows { try await body(row) }
