@@ -91,7 +91,9 @@ public enum TTL {
 
 /// Project IDs: 32 lowercase hexadecimal characters.
 public enum ProjectID {
-    public static func isValid(_ text: some StringProtocol) -> Bool {
+    /// 32 lowercase hex digits. Inlinable: every request checks its path's project, and an unspecialized generic check
+    /// cost 1 % of the server's CPU.
+    @inlinable public static func isValid(_ text: some StringProtocol) -> Bool {
         text.utf8.count == 32 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 

@@ -17,7 +17,7 @@ struct DRSCommand: AsyncParsableCommand {
         // Logs go to stderr: stdout carries what the commands print (IDs, tokens, exports). LOG_FORMAT=json: one JSON
         // object per line.
         switch LogFormat(environment: ProcessInfo.processInfo.environment["LOG_FORMAT"]) {
-        case .text: LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        case .text: LoggingSystem.bootstrap { label in TextLogHandler(label: label) }
         case .json: LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
         case nil:
             FileHandle.standardError.write(Data("Error: LOG_FORMAT must be text or json.\n".utf8))

@@ -8,7 +8,9 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import ServiceLifecycle
 import Synchronization
+import UnixSignals
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,6 +32,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Streamed task lists that read the database at once; more wait their turn.") var maxStreams: Int = 2
     @Option(help: "Seconds a streamed list waits for a client that takes no data before it cuts the answer off.")
     var streamStallTimeout: Double = 30
+    @Option(
+        help:
+            "Seconds a graceful shutdown (SIGTERM, SIGINT) waits for requests in flight before it cancels them; cancelled work that still has not ended after 5 more seconds stops the process."
+    )
+    var shutdownTimeout: Double = 30
     @Flag(inversion: .prefixedNo, help: "Count requests, the pool, statements and the simulator, served at GET /metrics.")
     var metrics = true
     @Flag(help: "Seed the demo project on an empty database, then print a token and a curl command.") var demo = false
@@ -43,6 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxStreams >= 1 else { throw ValidationError("--max-streams must be at least 1") }
         guard streamStallTimeout > 0, streamStallTimeout.isFinite else {
             throw ValidationError("--stream-stall-timeout must be a number of seconds > 0")
+        }
+        guard shutdownTimeout > 0, shutdownTimeout.isFinite else {
+            throw ValidationError("--shutdown-timeout must be a number of seconds > 0")
         }
     }
 
@@ -97,8 +107,17 @@ struct ServeCommand: AsyncParsableCommand {
                 if let tokens = demoTokens.value.withLock({ $0 }) { Self.printDemo(tokens: tokens, address: address) }
             }
         )
-        // The store is a service of the application: it closes after the server has stopped.
-        try await app.runService()
+        // The store is a service of the application: it closes after the server has stopped. A shutdown has a time
+        // limit: requests still in flight after it are cancelled, and work that ignores its cancellation (a statement
+        // waiting on a database that went away) cannot keep the process running for ever.
+        var group = ServiceGroupConfiguration(
+            services: [.init(service: app)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        group.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownTimeout * 1000))
+        group.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: group).run()
         logger.notice("stopped")
     }
 

@@ -67,6 +67,12 @@ public enum PostgresTestServer {
 
     private static let logger = Logger(label: "test.postgres")
 
+    /// Runs `body` with one connection to the database `url` names.
+    public static func withConnection(url: String, _ body: (PostgresConnection) async throws -> Void) async throws {
+        guard let components = URLComponents(string: url) else { throw PostgresTestError.noServer }
+        try await admin(components, body)
+    }
+
     private static func admin(_ components: URLComponents, _ body: (PostgresConnection) async throws -> Void) async throws {
         let configuration = PostgresConnection.Configuration(
             host: components.host ?? "127.0.0.1",

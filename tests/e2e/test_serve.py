@@ -3,8 +3,10 @@
 import json
 import os
 import re
+import socket
 import subprocess
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -138,6 +140,43 @@ def test_sigterm_finishes_in_flight_requests_then_exits(database, project, token
     assert body["total_record"] == 3000 and len(body["jobs"]) == 3000
     assert server.wait(60) == 0
     assert any("stopped" in line for line in server.stderr_lines)
+
+
+def test_a_request_that_never_ends_cannot_hold_a_shutdown_past_its_time_limit(database, project, token):
+    server = Server(database, "--shutdown-timeout", "1")
+    host, port = server.address.rsplit(":", 1)
+    client = socket.create_connection((host, int(port)), timeout=30)
+    # A body of 10,000 bytes sent a byte at a time: the request stays in flight for an hour, and each byte keeps the
+    # connection from being idle.
+    client.sendall(
+        f"POST /v3/{project}/jobs HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        f"X-Auth-Token: {token}\r\nContent-Length: 10000\r\n\r\n{{".encode()
+    )
+    stop = threading.Event()
+
+    def trickle():
+        while not stop.wait(0.3):
+            try:
+                client.sendall(b" ")
+            except OSError:
+                return
+
+    sender = threading.Thread(target=trickle, daemon=True)
+    sender.start()
+    try:
+        time.sleep(1)
+        signalled = time.monotonic()
+        server.process.send_signal(15)
+        status = server.wait(30)
+        # One second of grace, then the request is cancelled and the process ends.
+        assert time.monotonic() - signalled < 10
+        assert status == 0, "".join(server.stderr_lines)
+        assert any("stopped" in line for line in server.stderr_lines)
+    finally:
+        stop.set()
+        client.close()
+        if server.process.poll() is None:
+            server.process.kill()
 
 
 def test_unexpected_failures_are_logged_with_their_cause_and_never_sent(database, project, token, tmp_path):
