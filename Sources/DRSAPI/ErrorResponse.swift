@@ -14,6 +14,8 @@ extension APIError {
             return APIError(.notFound)
         case let error as HTTPError where error.status == .contentTooLarge: return APIError(.entityTooLarge)
         case StoreError.unavailable: return APIError(.serviceUnavailable)
+        // A request cancelled because the server is stopping (`--shutdown-timeout`).
+        case is CancellationError: return APIError(.serviceUnavailable)
         default: return APIError(.internalError)
         }
     }

@@ -110,14 +110,22 @@ struct ServeCommand: AsyncParsableCommand {
         // The store is a service of the application: it closes after the server has stopped. A shutdown has a time
         // limit: requests still in flight after it are cancelled, and work that ignores its cancellation (a statement
         // waiting on a database that went away) cannot keep the process running for ever.
+        let limit = Duration.milliseconds(Int64(shutdownTimeout * 1000))
+        let clock = ShutdownClock()
         var group = ServiceGroupConfiguration(
-            services: [.init(service: app)],
+            services: [.init(service: app), .init(service: clock)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
-        group.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownTimeout * 1000))
+        group.maximumGracefulShutdownDuration = limit
         group.maximumCancellationDuration = .seconds(5)
         try await ServiceGroup(configuration: group).run()
+        if let elapsed = clock.elapsed, elapsed >= limit {
+            logger.warning(
+                "the shutdown reached its time limit: requests still in flight were cancelled",
+                metadata: ["limit_seconds": "\(shutdownTimeout)"]
+            )
+        }
         logger.notice("stopped")
     }
 

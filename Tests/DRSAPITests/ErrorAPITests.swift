@@ -1,4 +1,3 @@
-import DRSAPI
 import DRSDomain
 import DRSSQLite
 import DRSTestSupport
@@ -8,6 +7,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import DRSAPI
 @testable import DRSStorage
 
 /// Headers, credentials, project checks and every error answer, over HTTP.
@@ -256,6 +256,12 @@ import Testing
                 #expect(!response.text.contains(leak), "\(leak)")
             }
         }
+    }
+
+    @Test func aRequestCancelledAsTheServerStopsAnswers503() {
+        let error = APIError.from(CancellationError())
+        #expect(error.httpStatus == 503)
+        #expect(error.code == "DRS.M00004")
     }
 
     @Test func unreachableDatabaseAnswers503ThenRecovers() async throws {

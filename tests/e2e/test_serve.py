@@ -140,6 +140,7 @@ def test_sigterm_finishes_in_flight_requests_then_exits(database, project, token
     assert body["total_record"] == 3000 and len(body["jobs"]) == 3000
     assert server.wait(60) == 0
     assert any("stopped" in line for line in server.stderr_lines)
+    assert not any("time limit" in line for line in server.stderr_lines)
 
 
 def test_a_request_that_never_ends_cannot_hold_a_shutdown_past_its_time_limit(database, project, token):
@@ -172,6 +173,7 @@ def test_a_request_that_never_ends_cannot_hold_a_shutdown_past_its_time_limit(da
         assert time.monotonic() - signalled < 10
         assert status == 0, "".join(server.stderr_lines)
         assert any("stopped" in line for line in server.stderr_lines)
+        assert any("reached its time limit" in line for line in server.stderr_lines), "".join(server.stderr_lines)
     finally:
         stop.set()
         client.close()
