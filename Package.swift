@@ -40,7 +40,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // sqlite3_db_config, which Swift cannot call (C variadic), for DRSSQLite.
+        // sqlite3_db_config, which Swift cannot call (C variadic), for DRSSQLite; a memory prefetch for DRSStorage.
         .target(name: "CDRSSQLiteConfig", dependencies: [.product(name: "SQLiteNIO", package: "sqlite-nio")]),
         // drs's own layer over the SQLite that sqlite-nio bundles: statement cache, pool, errors by result code.
         .target(
@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "DRSStorage",
             dependencies: [
-                "DRSDomain", "DRSSQLite",
+                "DRSDomain", "DRSSQLite", "CDRSSQLiteConfig",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -16,6 +16,27 @@ enum BitChunk: Equatable, Sendable {
         (ordinal >> 16, UInt16(truncatingIfNeeded: ordinal))
     }
 
+    /// The chunks of ordinals given in ascending order, without repeats.
+    static func chunks(ofSorted ordinals: [Int64]) -> [Int64: BitChunk] {
+        var chunks: [Int64: BitChunk] = [:]
+        var start = 0
+        while start < ordinals.count {
+            let number = ordinals[start] >> 16
+            var end = start
+            while end < ordinals.count && ordinals[end] >> 16 == number { end += 1 }
+            let members = ordinals[start..<end].map { UInt16(truncatingIfNeeded: $0) }
+            if members.count <= arrayLimit {
+                chunks[number] = .array(members)
+            } else {
+                var words = [UInt64](repeating: 0, count: Self.words)
+                for member in members { words[Int(member >> 6)] |= 1 << UInt64(member & 63) }
+                chunks[number] = .bitmap(words)
+            }
+            start = end
+        }
+        return chunks
+    }
+
     var cardinality: Int {
         switch self {
         case .array(let members): return members.count

@@ -48,8 +48,10 @@ enum Facets {
     /// The parts of a query whose total the facets give: each part a union of facets, the total the size of their
     /// intersection. Nil when the query filters names (counted by walking the matches) or only counted dimensions
     /// (counted by the count tables).
-    static func parts(of query: JobQuery) -> [[String]]? {
-        guard query.name == nil, !query.tags.isEmpty || !query.instanceIDs.isEmpty || query.instanceIP != nil else { return nil }
+    /// With `besidesName`, the parts of every filter but a name search's (none, when only the lane is filtered).
+    static func parts(of query: JobQuery, besidesName: Bool = false) -> [[String]]? {
+        guard besidesName || query.name == nil, besidesName || !query.tags.isEmpty || !query.instanceIDs.isEmpty || query.instanceIP != nil
+        else { return nil }
         let lane = Lane.of(query)
         var parts: [[String]] = CountRollups.filtered(query).sorted { $0.key.rawValue < $1.key.rawValue }.map { dimension, value in
             switch (dimension, value) {

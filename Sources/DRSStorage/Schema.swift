@@ -52,7 +52,7 @@ enum Dialect: Sendable {
 
 /// The schema of both databases: one list of versioned migrations. Never edit a released migration: add a new one.
 enum Schema {
-    static let migrations: [Migration] = legacy + [version5, version6, version7, version8]
+    static let migrations: [Migration] = legacy + [version5, version6, version7, version8, version9]
 
     /// Tasks keyed by create time, catalogue values stored as codes, tenants as integers, per-tenant lists for every
     /// filter, totals per filterable dimension, and a per-tenant name index. Moves the data of migrations 1-4 over.
@@ -292,6 +292,19 @@ enum Schema {
         version: 8,
         name: "SQLite: the name index writes larger segments",
         sqlite: ["INSERT INTO task_names (task_names, rank) VALUES ('hashsize', \(ftsHashSize))"],
+        postgres: []
+    )
+
+    /// SQLite: a version per tenant and chunk of ordinals of the names (``NameIndex``), and the index that reads a
+    /// chunk's tasks in ordinal order. Every chunk holding a top-level task gets its row now; writes add the others.
+    static let version9 = Migration(
+        version: 9,
+        name: "SQLite: versions of the names per chunk of ordinals",
+        sqlite: [
+            "CREATE TABLE task_name_versions (tenant INTEGER NOT NULL, chunk INTEGER NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (tenant, chunk)) WITHOUT ROWID",
+            "CREATE INDEX tasks_ord ON tasks (tenant, ord) WHERE ord IS NOT NULL",
+            "INSERT INTO task_name_versions (tenant, chunk, version) SELECT DISTINCT tenant, ord >> \(NameChunk.shift), 1 FROM tasks WHERE ord IS NOT NULL",
+        ],
         postgres: []
     )
 }

@@ -60,10 +60,64 @@ struct SQLiteQueryPlan {
     func cheapCount(_ db: SQLiteConnection, cache: FacetChunkCache) throws -> Int? {
         if isCountedByRollups { return try countFromRollups(db) }
         guard let parts = Facets.parts(of: query) else { return nil }
+        return Facets.count(parts, chunks: try facetChunks(Set(parts.joined()), db, cache: cache))
+    }
+
+    /// The exact number of matches when something cheaper than walking them gives it: the count tables, the facet
+    /// bits, or for a name search the names held in memory (``NameIndex``); nil when only the walk does.
+    func count(_ db: SQLiteConnection, cache: FacetChunkCache, names: NameIndex, pool: SQLitePool) async throws -> Int? {
+        if case .text(let text) = query.name, let total = try await nameCount(text, db, cache: cache, names: names, pool: pool) {
+            return total
+        }
+        return try cheapCount(db, cache: cache)
+    }
+
+    /// A name search's total from the names held in memory, with the other filters from the facet bits; nil when the
+    /// fragment has fewer than three characters or a NUL, or when the names are not all held yet.
+    private func nameCount(
+        _ text: String,
+        _ db: SQLiteConnection,
+        cache: FacetChunkCache,
+        names: NameIndex,
+        pool: SQLitePool
+    )
+        async throws -> Int?
+    {
+        let folded = JobQuery.fold(text)
+        guard folded.unicodeScalars.count >= 3, !folded.utf8.contains(0),
+            var matches = try await names.matches(of: folded, tenant: tenant, lane: lane, db, pool: pool)
+        else { return nil }
+        // The task whose ID is the text matches too.
+        if let key = try keys(ofIDs: [text], db).first {
+            let ordinal = try db.withStatement(SQLiteTaskWriter.ordinalOfKey) { statement in
+                statement.bind(1, key)
+                return try statement.step() ? statement.int64(0) : nil
+            }
+            if let ordinal {
+                var (index, high) = (0, matches.count)
+                while index < high {
+                    let middle = (index + high) / 2
+                    if matches[middle] < ordinal { index = middle + 1 } else { high = middle }
+                }
+                if index == matches.count || matches[index] != ordinal { matches.insert(ordinal, at: index) }
+            }
+        }
+        let parts = Facets.parts(of: query, besidesName: true) ?? []
+        guard !parts.isEmpty else { return matches.count }
+        var chunks = try facetChunks(Set(parts.joined()), db, cache: cache)
+        chunks[Self.nameFacet] = BitChunk.chunks(ofSorted: matches)
+        return Facets.count(parts + [[Self.nameFacet]], chunks: chunks)
+    }
+
+    /// The name search's matches among the facets of ``Facets/count(_:chunks:)`` (no facet starts with a NUL).
+    private static let nameFacet = "\u{0}name"
+
+    /// The stored chunks of each of `facets`, from the connection's own, the shared cache, or the database.
+    private func facetChunks(_ facets: Set<String>, _ db: SQLiteConnection, cache: FacetChunkCache) throws -> [String: [Int64: BitChunk]] {
         var chunks: [String: [Int64: BitChunk]] = [:]
         let known = ConnectionFacets.of(db)
         try known.validate(db)
-        for facet in Set(parts.joined()) {
+        for facet in facets {
             let knownKey = ConnectionFacets.Key(tenant: tenant, facet: facet)
             if let found = known.chunks(knownKey) {
                 chunks[facet] = found
@@ -98,7 +152,7 @@ struct SQLiteQueryPlan {
             chunks[facet] = found
             known.keep(found, for: knownKey)
         }
-        return Facets.count(parts, chunks: chunks)
+        return chunks
     }
 
     private static let facetVersions = SQL("SELECT chunk, version FROM task_bits WHERE tenant = ?1 AND facet = ?2")

@@ -15,7 +15,7 @@ extension SQLiteStore {
         try await readTransaction { db in
             guard let tenant = try tenant(project, db) else { return try body(0, try SQLiteRowCursor(db, keys: [])) }
             let plan = SQLiteQueryPlan(query, tenant: tenant)
-            var total = try plan.cheapCount(db, cache: facetCache)
+            var total = try await plan.count(db, cache: facetCache, names: nameIndex, pool: pool)
             var keys: [Int64] = []
             if total.map({ offset < $0 && limit > 0 }) ?? true {
                 let walk = PageWalk(try plan.keys(db), offset: offset, limit: limit, counts: total == nil)
@@ -53,7 +53,7 @@ extension SQLiteStore {
             guard let tenant = try tenant(project, db) else { return try await onTotal(0) }
             let plan = SQLiteQueryPlan(query, tenant: tenant)
             let total: Int
-            if let cheap = try plan.cheapCount(db, cache: facetCache) {
+            if let cheap = try await plan.count(db, cache: facetCache, names: nameIndex, pool: pool) {
                 total = cheap
             } else {
                 let counting = PageWalk(try plan.keys(db), offset: 0, limit: 0, counts: true)

@@ -18,6 +18,7 @@ public final class SQLiteStore: Store {
     let writers = WriteQueue()
     /// Facet chunks decoded by earlier reads (``FacetChunkCache``).
     let facetCache = FacetChunkCache()
+    let nameIndex = NameIndex()
     let counters = StoreCounters()
     /// Project ID -> tenant key. Projects are never removed, so an entry never goes stale.
     private let tenants = Mutex<[String: Int64]>([:])

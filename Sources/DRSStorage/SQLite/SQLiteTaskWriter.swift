@@ -8,6 +8,9 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     let tenant: Int64
     private var counts = CountDelta()
     private var facets = FacetDelta()
+    /// The chunks of ordinals (``NameChunk``) whose names or lanes this transaction changed: their versions are drawn
+    /// again by ``finish()``.
+    private var nameChunks: Set<Int64> = []
     /// The key counter (``TaskKey``): loaded on first use, stored back by ``finish()``.
     private var counter: Int64?
     /// The ordinal counter (``Facets``): loaded on first use, stored back by ``finish()``.
@@ -156,7 +159,7 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         let ordinal = try nextOrdinal()
         let key = try insertRow(record, lane: lane, parentKey: nil, childCount: record.children.count, ordinal: ordinal)
         try insertDetails(record, key: key, lane: lane)
-        try indexName(key: key, lane: lane, name: record.name)
+        try indexName(key: key, lane: lane, name: record.name, ordinal: ordinal)
         counts.add(CountKey(tenant: tenant, record: record), 1)
         if let facetBuilder {
             facetBuilder.add(record, lane: lane, ordinal: ordinal)
@@ -195,8 +198,9 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
             try insertDetails(record, key: task.key, lane: lane)
         }
         if let lane, lane != oldLane || JobQuery.fold(record.name) != JobQuery.fold(old.name) {
-            try unindexName(key: task.key)
-            try indexName(key: task.key, lane: lane, name: record.name)
+            let ordinal = try ordinal(of: task.key)
+            try unindexName(key: task.key, ordinal: ordinal)
+            try indexName(key: task.key, lane: lane, name: record.name, ordinal: ordinal)
         }
         if let oldLane, let lane {
             counts.move(from: CountKey(tenant: tenant, record: old), to: CountKey(tenant: tenant, record: record))
@@ -207,10 +211,11 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
     func removeTask(_ task: StoredTask) throws {
         if task.parentKey == nil {
             for child in try childKeys(of: task.key) { try removeRow(child) }
-            try unindexName(key: task.key)
+            let ordinal = try ordinal(of: task.key)
+            try unindexName(key: task.key, ordinal: ordinal)
             counts.add(CountKey(tenant: tenant, record: task.record), -1)
             let lane = Lane.of(task.record.dbUseType, task.record.status)
-            facets.record(Facets.of(task.record, lane: lane), ordinal: try ordinal(of: task.key), set: false)
+            facets.record(Facets.of(task.record, lane: lane), ordinal: ordinal, set: false)
         } else if let parent = task.parentKey {
             try db.withStatement(Self.dropChild) {
                 $0.bind(1, parent)
@@ -243,6 +248,15 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         counts.reset()
         if let facetBuilder { facets = facetBuilder.finish(then: facets) }
         try writeFacets()
+        for chunk in nameChunks.sorted() {
+            try db.withStatement(Self.storeNameVersion) {
+                $0.bind(1, tenant)
+                $0.bind(2, chunk)
+                $0.bind(3, Int64.random(in: .min ... .max))
+                try $0.run()
+            }
+        }
+        nameChunks = []
         for (value, sql) in [(counter, Self.storeCounter), (ordinals, Self.storeOrdinals)] {
             guard let value else { continue }
             try db.withStatement(sql) {
@@ -293,6 +307,12 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         facets.reset()
     }
 
+    static let storeNameVersion = SQL(
+        """
+        INSERT INTO task_name_versions (tenant, chunk, version) VALUES (?1, ?2, ?3)
+            ON CONFLICT (tenant, chunk) DO UPDATE SET version = excluded.version
+        """
+    )
     static let facetChunks = SQL("SELECT facet, chunk FROM task_bits WHERE tenant = ?1")
     /// Changed chunks from which a write lists the tenant's chunks first.
     static let chunkListThreshold = 256
@@ -418,7 +438,8 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         }
     }
 
-    private func indexName(key: Int64, lane: Int, name: String) throws {
+    private func indexName(key: Int64, lane: Int, name: String, ordinal: Int64) throws {
+        nameChunks.insert(ordinal >> NameChunk.shift)
         let text = TrigramTokenizer.text(scope: Lane.nameScope(tenant: tenant, lane: lane), folded: JobQuery.fold(name))
         if pendingNames != nil {
             pendingNames!.append((key, text))
@@ -435,7 +456,8 @@ final class SQLiteTaskWriter: TaskWriter, @unchecked Sendable {
         }
     }
 
-    private func unindexName(key: Int64) throws {
+    private func unindexName(key: Int64, ordinal: Int64) throws {
+        nameChunks.insert(ordinal >> NameChunk.shift)
         pendingNames?.removeAll { $0.key == key }
         try db.withStatement(Self.deleteName) {
             $0.bind(1, key)

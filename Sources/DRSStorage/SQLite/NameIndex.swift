@@ -1,0 +1,105 @@
+import DRSDomain
+import DRSSQLite
+import Synchronization
+
+/// The exact totals of name searches on SQLite, from the tenant's names held in memory (``NameChunk``), shared by a
+/// store's connections.
+///
+/// Table `task_name_versions` holds per tenant and chunk of ordinals a version, a random number the writer draws in
+/// the transaction that adds, removes or renames a top-level task of the chunk or moves it to another lane. A reader
+/// reads the versions of its snapshot and uses a chunk only by its version, so a chunk held here is never stale (the
+/// same scheme as ``FacetChunkCache``). A chunk not held yet is read from `tasks` (about 10 ms for 8,192 tasks); one
+/// request reads at most ``readsPerRequest`` of them, and a request whose chunks are not all held, or are being read
+/// by another request, is counted by walking the FTS5 matches as before. Bounded: emptied when it would pass
+/// ``limit`` bytes.
+final class NameIndex: Sendable {
+    struct Key: Hashable, Sendable {
+        var tenant: Int64
+        var chunk: Int64
+        var version: Int64
+    }
+
+    private struct State {
+        var chunks: [Key: NameChunk] = [:]
+        var reading: Set<Key> = []
+        var bytes = 0
+    }
+
+    private let state = Mutex(State())
+    let limit: Int
+    /// Chunks one request reads at most.
+    let readsPerRequest: Int
+
+    init(limit: Int = 512 << 20, readsPerRequest: Int = 4) {
+        self.limit = limit
+        self.readsPerRequest = readsPerRequest
+    }
+
+    /// Chunks held (for tests).
+    var heldChunks: Int { state.withLock { $0.chunks.count } }
+
+    static let versions = SQL("SELECT chunk, version FROM task_name_versions WHERE tenant = ?1 ORDER BY chunk")
+    static let tasks = SQL("SELECT ord, lane, name FROM tasks WHERE tenant = ?1 AND ord >= ?2 AND ord < ?3 AND ord IS NOT NULL ORDER BY ord")
+
+    /// The ordinals, ascending, of the tenant's tasks in `lane` whose name contains `folded` (three or more
+    /// characters); nil when some chunk is not held (then the caller counts another way). Runs in the caller's read
+    /// transaction; chunk reads run on a pool thread.
+    func matches(of folded: String, tenant: Int64, lane: Int, _ db: SQLiteConnection, pool: SQLitePool) async throws -> [Int64]? {
+        let keys = try db.withStatement(Self.versions) { statement in
+            statement.bind(1, tenant)
+            var keys: [Key] = []
+            while try statement.step() { keys.append(Key(tenant: tenant, chunk: statement.int64(0), version: statement.int64(1))) }
+            return keys
+        }
+        var held = state.withLock { state in keys.map { state.chunks[$0] } }
+        let missing = keys.indices.filter { held[$0] == nil }
+        if !missing.isEmpty {
+            let claimed: [Int] = state.withLock { state in
+                var claimed: [Int] = []
+                for index in missing where claimed.count < readsPerRequest && !state.reading.contains(keys[index]) {
+                    state.reading.insert(keys[index])
+                    claimed.append(index)
+                }
+                return claimed
+            }
+            guard !claimed.isEmpty else { return nil }
+            let claimedKeys = claimed.map { keys[$0] }
+            let read: [NameChunk]
+            do {
+                read = try await pool.onThread(db) { db in try claimedKeys.map { try Self.read($0, db) } }
+            } catch {
+                state.withLock { state in state.reading.subtract(claimedKeys) }
+                throw error
+            }
+            state.withLock { state in
+                state.reading.subtract(claimedKeys)
+                for (key, chunk) in zip(claimedKeys, read) {
+                    if state.bytes + chunk.byteCount > limit {
+                        state.chunks.removeAll()
+                        state.bytes = 0
+                    }
+                    if state.chunks.updateValue(chunk, forKey: key) == nil { state.bytes += chunk.byteCount }
+                }
+            }
+            for (index, chunk) in zip(claimed, read) { held[index] = chunk }
+            guard claimed.count == missing.count else { return nil }
+        }
+        let needle = Array(folded.utf8)
+        let grams = NameChunk.gramKeys(of: needle)
+        var matches: [Int64] = []
+        for chunk in held { chunk?.appendMatches(of: needle, grams: grams, lane: lane, to: &matches) }
+        return matches
+    }
+
+    /// The tasks of one chunk, as of the caller's snapshot.
+    private static func read(_ key: Key, _ db: SQLiteConnection) throws -> NameChunk {
+        try db.withStatement(tasks) { statement in
+            statement.bind(1, key.tenant)
+            statement.bind(2, key.chunk << NameChunk.shift)
+            statement.bind(3, (key.chunk + 1) << NameChunk.shift)
+            var tasks: [(ordinal: Int64, lane: Int, name: String)] = []
+            while try statement.step() { tasks.append((statement.int64(0), statement.int(1), statement.text(2) ?? "")) }
+            return NameChunk(tasks)
+        }
+    }
+}

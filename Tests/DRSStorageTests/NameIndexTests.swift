@@ -1,0 +1,139 @@
+import DRSDomain
+import DRSSQLite
+import DRSTestSupport
+import Foundation
+import Testing
+
+@testable import DRSStorage
+
+/// The names held in memory for a name search's total on SQLite (``NameChunk``, ``NameIndex``): exact matches, and
+/// never stale, whoever wrote.
+@Suite struct NameIndexTests {
+    /// Whether `haystack` holds `needle` as consecutive bytes: the definition, written plainly.
+    static func holds(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        haystack.indices.contains { haystack[$0...].starts(with: needle) }
+    }
+
+    @Test func aChunkFindsExactlyTheNamesOfTheLaneHoldingTheFragment() {
+        var random = ModelContractTests.Random(state: 7)
+        // Few letters, so that most fragments' trigrams are in many names, in other orders.
+        let letters = ["a", "b", "A", "-", "ü", "Ü", "日", "本", "ß", "İ"]
+        func text(_ length: Int) -> String { (0..<length).map { _ in letters.randomElement(using: &random)! }.joined() }
+        let tasks = (0..<3000).map { index in
+            (
+                ordinal: Int64(3 * NameChunk.size + 2 * index), lane: Int.random(in: 0..<3, using: &random),
+                name: text(Int.random(in: 1...14, using: &random))
+            )
+        }
+        let chunk = NameChunk(tasks)
+        var fragments = (0..<150).map { _ in text(Int.random(in: 3...6, using: &random)) }
+        for task in tasks.prefix(150) {
+            let scalars = Array(JobQuery.fold(task.name).unicodeScalars)
+            guard scalars.count >= 3 else { continue }
+            let start = Int.random(in: 0...(scalars.count - 3), using: &random)
+            let end = Int.random(in: (start + 3)...scalars.count, using: &random)
+            fragments.append(String(String.UnicodeScalarView(scalars[start..<end])))
+        }
+        var found = 0
+        for fragment in fragments {
+            let needle = Array(JobQuery.fold(fragment).utf8)
+            for lane in 0..<3 {
+                var matches: [Int64] = []
+                chunk.appendMatches(of: needle, grams: NameChunk.gramKeys(of: needle), lane: lane, to: &matches)
+                let expected = tasks.filter { $0.lane == lane && Self.holds(Array(JobQuery.fold($0.name).utf8), needle) }.map(\.ordinal)
+                #expect(matches == expected, "\(fragment) in lane \(lane)")
+                found += expected.count
+            }
+        }
+        #expect(found > 1000)
+    }
+
+    @Test func aFragmentsTrigramsAreItsConsecutiveCharacters() {
+        #expect(NameChunk.gramKeys(of: Array("ab".utf8)).isEmpty)
+        #expect(NameChunk.gramKeys(of: Array("日本語".utf8)).count == 1)
+        #expect(NameChunk.gramKeys(of: Array("aaaaa".utf8)).count == 1)
+        #expect(NameChunk.gramKeys(of: Array("abcd".utf8)).count == 2)
+        #expect(NameChunk.gramKeys(of: Array("ab日d".utf8)) == NameChunk.gramKeys(of: Array("ab日".utf8)) + NameChunk.gramKeys(of: Array("b日d".utf8)))
+    }
+
+    /// 9,000 tasks of one project: two chunks of ordinals. Every seventh name holds "blue".
+    static func tasks() -> [JobRecord] {
+        var random = ModelContractTests.Random(state: 11)
+        return (0..<9000).map { index in
+            var record = ModelContractTests.task(index, &random)
+            record.id = "n\(index)"
+            record.name = "task-\(index % 7 == 0 ? "Blue" : "red")-\(index)"
+            record.dbUseType = .sync
+            record.status = .configuration
+            record.children = []
+            return record
+        }
+    }
+
+    static func total(_ store: SQLiteStore, _ name: String) async throws -> Int {
+        let body = #"{"db_use_type":"sync","engine_type":"","name":"\#(name)"}"#
+        return try await store.page(try JobQueryParser.parse(Array(body.utf8)), offset: 0, limit: 10, project: Fixture.projectA).total
+    }
+
+    /// A second store on the same file writes: every kind of change to a name or a lane, while the first holds the
+    /// chunks in memory. The first's totals must follow, and must come from its names in memory.
+    @Test func aNameTotalFollowsTheWritesOfAnotherProcess() async throws {
+        try await SQLiteSpecificTests.withFile { path in
+            let reader = try await SQLiteStore.open(path: path, poolSize: 2)
+            let writer = try await SQLiteStore.open(path: path, poolSize: 2)
+            try await reader.serving {
+                try await writer.serving {
+                    try await writer.createProject(id: Fixture.projectA, name: "A")
+                    try await writer.importJobs(Self.tasks(), project: Fixture.projectA)
+                    #expect(try await Self.total(reader, "blue") == 1286)
+                    #expect(try await Self.total(reader, "ask-red-899") == 10)
+                    #expect(reader.nameIndex.heldChunks == 2)
+                    try await writer.write(project: Fixture.projectA) { tasks in
+                        func change(_ id: String, _ edit: (inout JobRecord) -> Void) async throws {
+                            let task = try #require(try await tasks.find(id: id))
+                            var record = task.record
+                            edit(&record)
+                            try await tasks.update(task, to: record)
+                        }
+                        try await change("n0") { $0.name = "renamed-red" }  // loses "blue"
+                        try await change("n1") { $0.name = "BLUE-again" }  // gains it
+                        try await change("n7") { $0.status = .deleted }  // leaves the lane
+                        try await tasks.remove(try #require(try await tasks.find(id: "n14")))
+                        var fresh = Self.tasks()[1]
+                        fresh.id = "fresh"
+                        fresh.name = "fresh-blue"
+                        _ = try await tasks.insert(fresh)
+                        // The task whose ID is the text matches too.
+                        fresh.id = "blue"
+                        fresh.name = "fresh-red"
+                        _ = try await tasks.insert(fresh)
+                    }
+                    #expect(try await Self.total(reader, "blue") == 1286 - 1 + 1 - 1 - 1 + 1 + 1)
+                    #expect(try await Self.total(reader, "renamed") == 1)
+                    #expect(try await Self.total(reader, "BLUE-AGAIN") == 1)
+                }
+            }
+        }
+    }
+
+    /// A request reads at most so many chunks it does not hold; until they are all held, the total comes from the walk.
+    @Test func aRequestReadsAFewChunksAndTheNextOnesTheRest() async throws {
+        try await SQLiteSpecificTests.withFile { path in
+            let store = try await SQLiteStore.open(path: path, poolSize: 2)
+            try await store.serving {
+                try await store.createProject(id: Fixture.projectA, name: "A")
+                try await store.importJobs(Self.tasks(), project: Fixture.projectA)
+                let index = NameIndex(readsPerRequest: 1)
+                let tenant = try #require(try await store.read { try store.tenant(Fixture.projectA, $0) })
+                let lane = Lane.of(DBUseType.sync, JobStatus.configuration)
+                for expected in [nil, 1286] as [Int?] {
+                    let matches = try await store.readTransaction { db in
+                        try await index.matches(of: "blue", tenant: tenant, lane: lane, db, pool: store.pool)
+                    }
+                    #expect(matches?.count == expected)
+                }
+                #expect(try await Self.total(store, "blue") == 1286)
+            }
+        }
+    }
+}
