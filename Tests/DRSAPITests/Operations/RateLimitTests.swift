@@ -25,8 +25,9 @@ import Testing
     }
 
     @Test func overTheLimitAProjectGets429InBothLanguagesAndOthersDoNot() async throws {
+        // A bucket that refills in 100 s (a burst of one request), so that a slow machine cannot refill it during the test.
         var limits = APILimits()
-        limits.rateLimit = 1
+        limits.rateLimit = 0.01
         try await Harness.run(limits: limits) { client, harness in
             // Requests without valid credentials do not spend the project's budget.
             for _ in 0..<5 {
@@ -34,11 +35,10 @@ import Testing
                 #expect(response.status == .unauthorized)
             }
             #expect(try await client.postJobs(token: harness.tokenA, body: Self.body).status == .ok)
-            #expect(try await client.postJobs(token: harness.tokenA, body: Self.body).status == .ok)
             let refused = try await client.postJobs(token: harness.tokenA, body: Self.body)
             try ErrorAPITests.expectError(refused, .tooManyRequests, "APIGW.0308", "The throttling threshold has been reached.")
             let wait = try #require(refused.headers[.retryAfter].flatMap { Int($0) })
-            #expect((1...2).contains(wait))
+            #expect((90...100).contains(wait))
             let chinese = try await client.postJobs(token: harness.tokenA, body: Self.body, headers: [HTTPField.Name("X-Language")!: "zh-cn"])
             try ErrorAPITests.expectError(chinese, .tooManyRequests, "APIGW.0308", "已达到流控阈值。")
             // The lifecycle endpoints share the front door, and the budget.
