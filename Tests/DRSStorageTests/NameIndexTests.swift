@@ -133,6 +133,13 @@ import Testing
                     #expect(matches?.count == expected)
                 }
                 #expect(try await Self.total(store, "blue") == 1286)
+                // Names that would not fit in the limit are never read: the walk counts them.
+                let small = NameIndex(limit: NameChunk.typicalBytes)
+                let none = try await store.readTransaction { db in
+                    try await small.matches(of: "blue", tenant: tenant, lane: lane, db, pool: store.pool)
+                }
+                #expect(none == nil)
+                #expect(small.heldChunks == 0)
             }
         }
     }

@@ -11,7 +11,8 @@ import Synchronization
 /// same scheme as ``FacetChunkCache``). A chunk not held yet is read from `tasks` (about 10 ms for 8,192 tasks); one
 /// request reads at most ``readsPerRequest`` of them, and a request whose chunks are not all held, or are being read
 /// by another request, is counted by walking the FTS5 matches as before. Bounded: emptied when it would pass
-/// ``limit`` bytes.
+/// ``limit`` bytes; a tenant with more chunks than the limit holds (at ``NameChunk/typicalBytes`` each) is always
+/// counted by the walk.
 final class NameIndex: Sendable {
     struct Key: Hashable, Sendable {
         var tenant: Int64
@@ -51,6 +52,8 @@ final class NameIndex: Sendable {
             while try statement.step() { keys.append(Key(tenant: tenant, chunk: statement.int64(0), version: statement.int64(1))) }
             return keys
         }
+        // A tenant whose names would not fit in the limit is counted by the walk, rather than read over and over.
+        guard keys.count * NameChunk.typicalBytes <= limit else { return nil }
         var held = state.withLock { state in keys.map { state.chunks[$0] } }
         let missing = keys.indices.filter { held[$0] == nil }
         if !missing.isEmpty {
