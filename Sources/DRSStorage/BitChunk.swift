@@ -25,13 +25,7 @@ enum BitChunk: Equatable, Sendable {
             var end = start
             while end < ordinals.count && ordinals[end] >> 16 == number { end += 1 }
             let members = ordinals[start..<end].map { UInt16(truncatingIfNeeded: $0) }
-            if members.count <= arrayLimit {
-                chunks[number] = .array(members)
-            } else {
-                var words = [UInt64](repeating: 0, count: Self.words)
-                for member in members { words[Int(member >> 6)] |= 1 << UInt64(member & 63) }
-                chunks[number] = .bitmap(words)
-            }
+            chunks[number] = members.count <= arrayLimit ? .array(members) : .bitmap(BitChunk.array(members).words)
             start = end
         }
         return chunks

@@ -48,6 +48,23 @@ import Testing
         #expect(found > 1000)
     }
 
+    /// A name search's matches join the facet count as chunks of 65,536 ordinals: an array up to 4,095 members, a
+    /// bitmap beyond.
+    @Test func matchesBecomeFacetChunks() {
+        let ordinals = (0..<5000).map { Int64(65_536 + 3 * $0) } + [131_072, 131_073, 200_000]
+        let chunks = BitChunk.chunks(ofSorted: ordinals)
+        #expect(chunks.keys.sorted() == [1, 2, 3])
+        guard case .bitmap = chunks[1] else {
+            Issue.record("5,000 members make a bitmap")
+            return
+        }
+        #expect(chunks[1]?.cardinality == 5000)
+        #expect(chunks[1]?.contains(UInt16(3 * 4999)) == true)
+        #expect(chunks[1]?.contains(1) == false)
+        #expect(chunks[2] == .array([0, 1]))
+        #expect(chunks[3] == .array([UInt16(200_000 - 3 * 65_536)]))
+    }
+
     @Test func aFragmentsTrigramsAreItsConsecutiveCharacters() {
         #expect(NameChunk.gramKeys(of: Array("ab".utf8)).isEmpty)
         #expect(NameChunk.gramKeys(of: Array("日本語".utf8)).count == 1)
