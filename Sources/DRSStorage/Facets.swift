@@ -50,8 +50,8 @@ enum Facets {
     /// (counted by the count tables).
     /// With `besidesName`, the parts of every filter but a name search's (none, when only the lane is filtered).
     static func parts(of query: JobQuery, besidesName: Bool = false) -> [[String]]? {
-        guard besidesName || query.name == nil, besidesName || !query.tags.isEmpty || !query.instanceIDs.isEmpty || query.instanceIP != nil
-        else { return nil }
+        let hasMembership = !query.tags.isEmpty || !query.instanceIDs.isEmpty || query.instanceIP != nil
+        guard besidesName || (query.name == nil && hasMembership) else { return nil }
         let lane = Lane.of(query)
         var parts: [[String]] = CountRollups.filtered(query).sorted { $0.key.rawValue < $1.key.rawValue }.map { dimension, value in
             switch (dimension, value) {

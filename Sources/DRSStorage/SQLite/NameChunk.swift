@@ -93,6 +93,7 @@ struct NameChunk: Sendable {
     /// Appends to `matches` the ordinals, ascending, of the tasks in `lane` whose folded name contains `needle` (the
     /// UTF-8 of a folded fragment of three or more characters), given the needle's distinct trigrams.
     func appendMatches(of needle: [UInt8], grams needleGrams: [UInt64], lane: Int, to matches: inout [Int64]) {
+        precondition(!needleGrams.isEmpty, "a fragment of fewer than three characters has no trigram to look up")
         var lists: [[UInt16]] = []
         var bitmaps: [[UInt64]] = []
         var candidates: [Int] = []

@@ -8,7 +8,7 @@ import Synchronization
 /// Table `task_name_versions` holds per tenant and chunk of ordinals a version, a random number the writer draws in
 /// the transaction that adds, removes or renames a top-level task of the chunk or moves it to another lane. A reader
 /// reads the versions of its snapshot and uses a chunk only by its version, so a chunk held here is never stale (the
-/// same scheme as ``FacetChunkCache``). A chunk not held yet is read from `tasks` (about 10 ms for 8,192 tasks); one
+/// same scheme as ``FacetChunkCache``). A chunk not held yet is read from `tasks` (about 30 ms for 8,192 tasks); one
 /// request reads at most ``readsPerRequest`` of them, and a request whose chunks are not all held, or are being read
 /// by another request, is counted by walking the FTS5 matches as before. Bounded: emptied when it would pass
 /// ``limit`` bytes; a tenant with more chunks than the limit holds (at ``NameChunk/typicalBytes`` each) is always
