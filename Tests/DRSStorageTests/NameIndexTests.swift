@@ -21,7 +21,8 @@ import Testing
         func text(_ length: Int) -> String { (0..<length).map { _ in letters.randomElement(using: &random)! }.joined() }
         let tasks = (0..<3000).map { index in
             (
-                ordinal: Int64(3 * NameChunk.size + 2 * index), lane: Int.random(in: 0..<3, using: &random),
+                ordinal: Int64(3 * NameChunk.size + 2 * index), key: Int64(1_000_000 - 5 * index),
+                lane: Int.random(in: 0..<3, using: &random),
                 name: text(Int.random(in: 1...14, using: &random))
             )
         }
@@ -38,10 +39,11 @@ import Testing
         for fragment in fragments {
             let needle = Array(JobQuery.fold(fragment).utf8)
             for lane in 0..<3 {
-                var matches: [Int64] = []
+                var matches = NameMatches()
                 chunk.appendMatches(of: needle, grams: NameChunk.gramKeys(of: needle), lane: lane, to: &matches)
-                let expected = tasks.filter { $0.lane == lane && Self.holds(Array(JobQuery.fold($0.name).utf8), needle) }.map(\.ordinal)
-                #expect(matches == expected, "\(fragment) in lane \(lane)")
+                let expected = tasks.filter { $0.lane == lane && Self.holds(Array(JobQuery.fold($0.name).utf8), needle) }
+                #expect(matches.ordinals == expected.map(\.ordinal), "\(fragment) in lane \(lane)")
+                #expect(matches.keys == expected.map(\.key), "\(fragment) in lane \(lane)")
                 found += expected.count
             }
         }
@@ -157,6 +159,81 @@ import Testing
                 }
                 #expect(none == nil)
                 #expect(small.heldChunks == 0)
+            }
+        }
+    }
+
+    /// A page's keys from the matches in memory: all of them sorted, or, for a page ending at position `window`, a
+    /// start of that order that holds the `window` smallest and every other key of the last one's millisecond (the page
+    /// puts a millisecond in ID order).
+    @Test(arguments: [nil, 0, 1, 3, 10, 24, 25, 99, 100, 1000] as [Int?])
+    func aPageTakesTheSmallestKeysAndTheRestOfTheLastMillisecond(window: Int?) {
+        var random = ModelContractTests.Random(state: 3)
+        // Few create times, so that many keys share a millisecond.
+        var keys = Set<Int64>()
+        while keys.count < 100 {
+            keys.insert(
+                TaskKey.make(
+                    createTime: 1_600_000_000_000 + Int64.random(in: 0..<12, using: &random),
+                    sequence: Int64.random(in: 0..<50, using: &random)
+                )
+            )
+        }
+        let matches = NameMatches(ordinals: Array(0..<100), keys: keys.shuffled(using: &random))
+        let sorted = keys.sorted()
+        var needed = sorted
+        if let window, window > 0, window < sorted.count {
+            let last = sorted[window - 1]
+            needed = sorted.filter { $0 <= last || TaskKey.createTime($0) == TaskKey.createTime(last) }
+        }
+        let given = matches.sortedKeys(window: window)
+        #expect(given == Array(sorted.prefix(given.count)))
+        #expect(given.count >= needed.count)
+        if window == nil { #expect(given == sorted) }
+    }
+
+    /// With no memory for names, every name search is counted and walked from the FTS5 index, with the same answers.
+    @Test func withoutNamesInMemoryFTS5GivesTheSameAnswers() async throws {
+        try await SQLiteSpecificTests.withFile { path in
+            let store = try await SQLiteStore.open(path: path, nameMemory: 0)
+            try await store.serving {
+                try await store.createProject(id: Fixture.projectA, name: "A")
+                var random = ModelContractTests.Random(state: 42)
+                let model = (0..<60).map { ModelContractTests.task($0, &random) }
+                try await store.importJobs(model, project: Fixture.projectA)
+                try await ModelContractTests.check(store, model, "FTS5 only")
+                #expect(store.nameIndex.heldChunks == 0)
+            }
+        }
+    }
+
+    /// Many matches sharing milliseconds: a page picked from the matches in memory holds its whole last millisecond, so
+    /// that the page's tasks of one millisecond are in ID order.
+    @Test func pagesOfMatchesSharingMillisecondsAreTheReferenceAnswer() async throws {
+        try await SQLiteSpecificTests.withFile { path in
+            let store = try await SQLiteStore.open(path: path)
+            try await store.serving {
+                try await store.createProject(id: Fixture.projectA, name: "A")
+                var random = ModelContractTests.Random(state: 5)
+                let model = (0..<400).map { index in
+                    var record = ModelContractTests.task(index, &random)
+                    record.name = index % 2 == 0 ? "blue-\(index)" : "red-\(index)"
+                    record.createTime = 1_600_000_000_000 + Int64(index % 9)
+                    record.dbUseType = .sync
+                    record.status = .configuration
+                    record.children = []
+                    return record
+                }
+                try await store.importJobs(model, project: Fixture.projectA)
+                let query = try JobQueryParser.parse(Array(#"{"db_use_type":"sync","engine_type":"","name":"blue"}"#.utf8))
+                let expected = ReferenceQuery.answer(model, query).map(\.id)
+                #expect(expected.count == 200)
+                for (offset, limit) in [(0, 1), (0, 3), (3, 4), (10, 7), (21, 2), (0, 40), (190, 20)] {
+                    let page = try await store.page(query, offset: offset, limit: limit, project: Fixture.projectA)
+                    #expect(page.total == expected.count)
+                    #expect(page.jobs.map(\.id) == Array(expected.dropFirst(offset).prefix(limit)), "[\(offset), \(limit)]")
+                }
+                #expect(store.nameIndex.heldChunks == 1)
             }
         }
     }

@@ -1,9 +1,9 @@
 import DRSSQLite
 
-/// The facet chunks one connection read, kept while the database has not changed since: no other connection has
-/// committed (`PRAGMA data_version` is the same) and this one has changed no row (``SQLiteConnection/totalChanges``).
-/// A facet found here then needs neither its chunks' versions read again nor the shared cache asked. Any change
-/// empties it; so does passing ``limit`` bytes. Only its connection's user touches it (the pool lends a connection to
+/// The facet chunks (and the versions of name chunks) one connection read, kept while the database has not changed
+/// since: no other connection has committed (`PRAGMA data_version` is the same) and this one has changed no row
+/// (``SQLiteConnection/totalChanges``). A facet found here then needs neither its chunks' versions read again nor the
+/// shared cache asked. Any change empties it; so does passing ``limit`` bytes (or 1,024 tenants' name chunks). Only its connection's user touches it (the pool lends a connection to
 /// one user at a time).
 final class ConnectionFacets {
     struct Key: Hashable {
@@ -19,6 +19,10 @@ final class ConnectionFacets {
     private var stamp: Stamp?
     private var facets: [Key: [Int64: BitChunk]] = [:]
     private var bytes = 0
+    /// Per tenant: its chunks of names and their versions (``NameIndex``), as read while the database was unchanged.
+    var nameChunks: [Int64: [NameIndex.Key]] = [:] {
+        didSet { if nameChunks.count > 1024 { nameChunks.removeAll() } }
+    }
     static let limit = 8 << 20
 
     /// The connection's own, made at its first use.
@@ -38,6 +42,7 @@ final class ConnectionFacets {
         )
         if now != stamp {
             facets.removeAll()
+            nameChunks.removeAll()
             bytes = 0
             stamp = now
         }

@@ -88,6 +88,11 @@ final class ArrayKeySource: KeySource {
         self.keys = Array(Set(keys)).sorted()
     }
 
+    /// Keys already ascending, each once.
+    init(sorted keys: [Int64]) {
+        self.keys = keys
+    }
+
     var current: Int64? { started && index < keys.count ? keys[index] : nil }
 
     func seek(atLeast target: Int64) throws {

@@ -18,8 +18,9 @@ struct NameChunk: Sendable {
     /// 1.2 MB per chunk read in the benchmark).
     static let typicalBytes = 3 << 19
 
-    /// Per task, in ordinal order: its ordinal, lane, and the range of its folded name in `text`.
+    /// Per task, in ordinal order: its ordinal, key (``TaskKey``), lane, and the range of its folded name in `text`.
     let ordinals: [Int64]
+    let keys: [Int64]
     let lanes: [UInt8]
     let starts: [Int32]
     let text: [UInt8]
@@ -42,19 +43,22 @@ struct NameChunk: Sendable {
     /// The memory the chunk takes, roughly.
     let byteCount: Int
 
-    /// A chunk of tasks given in ordinal order (ordinal, lane, name as stored).
-    init(_ tasks: [(ordinal: Int64, lane: Int, name: String)]) {
+    /// A chunk of tasks given in ordinal order (ordinal, key, lane, name as stored).
+    init(_ tasks: [(ordinal: Int64, key: Int64, lane: Int, name: String)]) {
         precondition(tasks.count <= Self.size)
         var ordinals: [Int64] = []
+        var keys: [Int64] = []
         var lanes: [UInt8] = []
         var starts: [Int32] = [0]
         var text: [UInt8] = []
         var lists: [UInt64: [UInt16]] = [:]
         ordinals.reserveCapacity(tasks.count)
+        keys.reserveCapacity(tasks.count)
         lanes.reserveCapacity(tasks.count)
         starts.reserveCapacity(tasks.count + 1)
         for (index, task) in tasks.enumerated() {
             ordinals.append(task.ordinal)
+            keys.append(task.key)
             lanes.append(UInt8(truncatingIfNeeded: task.lane))
             let start = text.count
             text.append(contentsOf: JobQuery.fold(task.name).utf8)
@@ -68,7 +72,7 @@ struct NameChunk: Sendable {
         }
         var grams: [UInt64: Postings] = [:]
         grams.reserveCapacity(lists.count)
-        var bytes = text.count + ordinals.count * 13
+        var bytes = text.count + ordinals.count * 21
         let words = (tasks.count + 63) / 64
         for (key, members) in lists {
             let postings: Postings
@@ -83,6 +87,7 @@ struct NameChunk: Sendable {
             grams[key] = postings
         }
         self.ordinals = ordinals
+        self.keys = keys
         self.lanes = lanes
         self.starts = starts
         self.text = text
@@ -90,9 +95,9 @@ struct NameChunk: Sendable {
         self.byteCount = bytes
     }
 
-    /// Appends to `matches` the ordinals, ascending, of the tasks in `lane` whose folded name contains `needle` (the
-    /// UTF-8 of a folded fragment of three or more characters), given the needle's distinct trigrams.
-    func appendMatches(of needle: [UInt8], grams needleGrams: [UInt64], lane: Int, to matches: inout [Int64]) {
+    /// Appends to `matches` the tasks in `lane` whose folded name contains `needle` (the UTF-8 of a folded fragment of
+    /// three or more characters), in ordinal order, given the needle's distinct trigrams.
+    func appendMatches(of needle: [UInt8], grams needleGrams: [UInt64], lane: Int, to matches: inout NameMatches) {
         precondition(!needleGrams.isEmpty, "a fragment of fewer than three characters has no trigram to look up")
         var lists: [[UInt16]] = []
         var bitmaps: [[UInt64]] = []
@@ -141,10 +146,10 @@ struct NameChunk: Sendable {
         verify(candidates, needle, into: &matches)
     }
 
-    /// Appends the ordinals of the `candidates` whose name contains `needle`. A large tenant's names do not fit in the
+    /// Appends the `candidates` whose name contains `needle`. A large tenant's names do not fit in the
     /// processor's caches, and the candidates' names are far apart: each is prefetched a few candidates ahead, so that
     /// their reads overlap (at 1,000,000 tasks the checks otherwise waited for memory most of the time).
-    private func verify(_ candidates: [Int], _ needle: [UInt8], into matches: inout [Int64]) {
+    private func verify(_ candidates: [Int], _ needle: [UInt8], into matches: inout NameMatches) {
         let ahead = 16
         text.withUnsafeBufferPointer { text in
             needle.withUnsafeBufferPointer { needle in
@@ -157,7 +162,10 @@ struct NameChunk: Sendable {
                         drs_prefetch(base + Int(starts[later + 1]) - 1)
                     }
                     let name = UnsafeBufferPointer(rebasing: text[Int(starts[position])..<Int(starts[position + 1])])
-                    if Self.contains(name, needle) { matches.append(ordinals[position]) }
+                    if Self.contains(name, needle) {
+                        matches.ordinals.append(ordinals[position])
+                        matches.keys.append(keys[position])
+                    }
                 }
             }
         }

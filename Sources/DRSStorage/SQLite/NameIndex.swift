@@ -2,17 +2,16 @@ import DRSDomain
 import DRSSQLite
 import Synchronization
 
-/// The exact totals of name searches on SQLite, from the tenant's names held in memory (``NameChunk``), shared by a
-/// store's connections.
+/// The exact totals and the pages of name searches on SQLite, from the tenant's names held in memory (``NameChunk``),
+/// shared by a store's connections.
 ///
 /// Table `task_name_versions` holds per tenant and chunk of ordinals a version, a random number the writer draws in
 /// the transaction that adds, removes or renames a top-level task of the chunk or moves it to another lane. A reader
 /// reads the versions of its snapshot and uses a chunk only by its version, so a chunk held here is never stale (the
 /// same scheme as ``FacetChunkCache``). A chunk not held yet is read from `tasks` (about 30 ms for 8,192 tasks); one
 /// request reads at most ``readsPerRequest`` of them, and a request whose chunks are not all held, or are being read
-/// by another request, is counted by walking the FTS5 matches as before. Bounded: emptied when it would pass
-/// ``limit`` bytes; a tenant with more chunks than the limit holds (at ``NameChunk/typicalBytes`` each) is always
-/// counted by the walk.
+/// by another request, is counted and walked from the FTS5 index. Bounded: emptied when it would pass ``limit`` bytes;
+/// a tenant with more chunks than the limit holds (at ``NameChunk/typicalBytes`` each) is always served by FTS5.
 final class NameIndex: Sendable {
     struct Key: Hashable, Sendable {
         var tenant: Int64
@@ -40,18 +39,13 @@ final class NameIndex: Sendable {
     var heldChunks: Int { state.withLock { $0.chunks.count } }
 
     static let versions = SQL("SELECT chunk, version FROM task_name_versions WHERE tenant = ?1 ORDER BY chunk")
-    static let tasks = SQL("SELECT ord, lane, name FROM tasks WHERE tenant = ?1 AND ord >= ?2 AND ord < ?3 AND ord IS NOT NULL ORDER BY ord")
+    static let tasks = SQL("SELECT ord, pk, lane, name FROM tasks WHERE tenant = ?1 AND ord >= ?2 AND ord < ?3 AND ord IS NOT NULL ORDER BY ord")
 
-    /// The ordinals, ascending, of the tenant's tasks in `lane` whose name contains `folded` (three or more
-    /// characters); nil when some chunk is not held (then the caller counts another way). Runs in the caller's read
+    /// The tenant's tasks in `lane` whose name contains `folded` (three or more characters), in ordinal order; nil
+    /// when some chunk is not held (then the caller counts and walks another way). Runs in the caller's read
     /// transaction; chunk reads run on a pool thread.
-    func matches(of folded: String, tenant: Int64, lane: Int, _ db: SQLiteConnection, pool: SQLitePool) async throws -> [Int64]? {
-        let keys = try db.withStatement(Self.versions) { statement in
-            statement.bind(1, tenant)
-            var keys: [Key] = []
-            while try statement.step() { keys.append(Key(tenant: tenant, chunk: statement.int64(0), version: statement.int64(1))) }
-            return keys
-        }
+    func matches(of folded: String, tenant: Int64, lane: Int, _ db: SQLiteConnection, pool: SQLitePool) async throws -> NameMatches? {
+        let keys = try Self.chunks(of: tenant, db)
         // A tenant whose names would not fit in the limit is counted by the walk, rather than read over and over.
         guard keys.count * NameChunk.typicalBytes <= limit else { return nil }
         var held = state.withLock { state in keys.map { state.chunks[$0] } }
@@ -89,9 +83,25 @@ final class NameIndex: Sendable {
         }
         let needle = Array(folded.utf8)
         let grams = NameChunk.gramKeys(of: needle)
-        var matches: [Int64] = []
+        var matches = NameMatches()
         for chunk in held { chunk?.appendMatches(of: needle, grams: grams, lane: lane, to: &matches) }
         return matches
+    }
+
+    /// The tenant's chunks and their versions in the caller's snapshot: read again only when the database changed since
+    /// the connection last read them (``ConnectionFacets``).
+    private static func chunks(of tenant: Int64, _ db: SQLiteConnection) throws -> [Key] {
+        let known = ConnectionFacets.of(db)
+        try known.validate(db)
+        if let keys = known.nameChunks[tenant] { return keys }
+        let keys = try db.withStatement(versions) { statement in
+            statement.bind(1, tenant)
+            var keys: [Key] = []
+            while try statement.step() { keys.append(Key(tenant: tenant, chunk: statement.int64(0), version: statement.int64(1))) }
+            return keys
+        }
+        known.nameChunks[tenant] = keys
+        return keys
     }
 
     /// The tasks of one chunk, as of the caller's snapshot.
@@ -100,8 +110,10 @@ final class NameIndex: Sendable {
             statement.bind(1, key.tenant)
             statement.bind(2, key.chunk << NameChunk.shift)
             statement.bind(3, (key.chunk + 1) << NameChunk.shift)
-            var tasks: [(ordinal: Int64, lane: Int, name: String)] = []
-            while try statement.step() { tasks.append((statement.int64(0), statement.int(1), statement.text(2) ?? "")) }
+            var tasks: [(ordinal: Int64, key: Int64, lane: Int, name: String)] = []
+            while try statement.step() {
+                tasks.append((statement.int64(0), statement.int64(1), statement.int(2), statement.text(3) ?? ""))
+            }
             return NameChunk(tasks)
         }
     }

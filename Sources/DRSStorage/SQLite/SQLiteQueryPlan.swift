@@ -63,30 +63,26 @@ struct SQLiteQueryPlan {
         return Facets.count(parts, chunks: try facetChunks(Set(parts.joined()), db, cache: cache))
     }
 
+    /// A name search's matches from the names held in memory (``NameIndex``); nil when there is no name text, when
+    /// it has fewer than three characters or a NUL, or when the names are not all held yet (then FTS5 serves it).
+    func nameMatches(_ db: SQLiteConnection, names: NameIndex, pool: SQLitePool) async throws -> NameMatches? {
+        guard case .text(let text) = query.name else { return nil }
+        let folded = JobQuery.fold(text)
+        guard folded.unicodeScalars.count >= 3, !folded.utf8.contains(0) else { return nil }
+        return try await names.matches(of: folded, tenant: tenant, lane: lane, db, pool: pool)
+    }
+
     /// The exact number of matches when something cheaper than walking them gives it: the count tables, the facet
-    /// bits, or for a name search the names held in memory (``NameIndex``); nil when only the walk does.
-    func count(_ db: SQLiteConnection, cache: FacetChunkCache, names: NameIndex, pool: SQLitePool) async throws -> Int? {
-        if case .text(let text) = query.name, let total = try await nameCount(text, db, cache: cache, names: names, pool: pool) {
-            return total
-        }
+    /// bits, or for a name search its matches among the names in memory (``nameMatches(_:names:pool:)``); nil when
+    /// only the walk does.
+    func count(_ db: SQLiteConnection, cache: FacetChunkCache, names: NameMatches?) throws -> Int? {
+        if case .text(let text) = query.name, let names { return try nameCount(text, names, db, cache: cache) }
         return try cheapCount(db, cache: cache)
     }
 
-    /// A name search's total from the names held in memory, with the other filters from the facet bits; nil when the
-    /// fragment has fewer than three characters or a NUL, or when the names are not all held yet.
-    private func nameCount(
-        _ text: String,
-        _ db: SQLiteConnection,
-        cache: FacetChunkCache,
-        names: NameIndex,
-        pool: SQLitePool
-    )
-        async throws -> Int?
-    {
-        let folded = JobQuery.fold(text)
-        guard folded.unicodeScalars.count >= 3, !folded.utf8.contains(0),
-            var matches = try await names.matches(of: folded, tenant: tenant, lane: lane, db, pool: pool)
-        else { return nil }
+    /// A name search's total from its matches among the names in memory, with the other filters from the facet bits.
+    private func nameCount(_ text: String, _ names: NameMatches, _ db: SQLiteConnection, cache: FacetChunkCache) throws -> Int {
+        var matches = names.ordinals
         // The task whose ID is the text matches too.
         if let key = try keys(ofIDs: [text], db).first {
             let ordinal = try db.withStatement(SQLiteTaskWriter.ordinalOfKey) { statement in
@@ -176,8 +172,10 @@ struct SQLiteQueryPlan {
         }
     }
 
-    /// The keys of the matches, newest first.
-    func keys(_ db: SQLiteConnection) throws -> any KeySource {
+    /// The keys of the matches, newest first. A name search walks its `names` (``nameMatches(_:names:pool:)``) when
+    /// it has them, and FTS5 otherwise; when they are the only list, only what a page ending at position `window`
+    /// needs of them (``NameMatches/sortedKeys(window:)``).
+    func keys(_ db: SQLiteConnection, names: NameMatches?, window: Int?) throws -> any KeySource {
         var sources: [any KeySource] = []
         let dimensions = self.dimensions
         if isCountedByRollups || !dimensions.isEmpty { sources.append(try dimensionKeys(db, dimensions)) }
@@ -200,7 +198,14 @@ struct SQLiteQueryPlan {
         }
         switch query.name {
         case .ids(let ids): sources.append(ArrayKeySource(try keys(ofIDs: ids, db)))
-        case .text(let text): sources.append(try nameKeys(text, db, dimensions: dimensions))
+        case .text(let text):
+            let byID = ArrayKeySource(try keys(ofIDs: [text], db))
+            if let names {
+                let byName = ArrayKeySource(sorted: names.sortedKeys(window: sources.isEmpty ? window : nil))
+                sources.append(UnionKeySource([byName, byID]))
+            } else {
+                sources.append(UnionKeySource([try nameKeys(text, db, dimensions: dimensions), byID]))
+            }
         case nil: break
         }
         return sources.count == 1 ? sources[0] : IntersectionKeySource(sources)
@@ -263,26 +268,20 @@ struct SQLiteQueryPlan {
     }
     private static let name = SQL("SELECT name FROM tasks WHERE pk = ?1")
 
-    /// Tasks whose name contains `text` (case-insensitively), or whose ID is `text`.
+    /// Tasks whose name contains `text` (case-insensitively), from the FTS5 index.
     private func nameKeys(_ text: String, _ db: SQLiteConnection, dimensions: [Filter]) throws -> any KeySource {
         let folded = JobQuery.fold(text)
-        let byID = ArrayKeySource(try keys(ofIDs: [text], db))
-        let byName: any KeySource
-        if folded.utf8.contains(0) {
+        guard !folded.utf8.contains(0) else {
             // FTS5 reads a query up to a NUL: compare the names of the lane's tasks one by one instead.
-            byName = FilteredKeySource(try dimensionKeys(db, dimensions)) { key in
+            return FilteredKeySource(try dimensionKeys(db, dimensions)) { key in
                 try db.withStatement(Self.name) { statement in
                     statement.bind(1, key)
                     return try statement.step() && JobQuery.fold(statement.text(0) ?? "").contains(folded)
                 }
             }
-        } else {
-            let match = Self.nameMatch(scope: Lane.nameScope(tenant: tenant, lane: lane), folded: folded)
-            byName = try StatementKeySource(db, Self.byName) {
-                $0.bind(1, match)
-            }
         }
-        return UnionKeySource([byName, byID])
+        let match = Self.nameMatch(scope: Lane.nameScope(tenant: tenant, lane: lane), folded: folded)
+        return try StatementKeySource(db, Self.byName) { $0.bind(1, match) }
     }
 
     /// The FTS5 query for names of the scope containing `folded` (no NUL): three characters or more, consecutive

@@ -15,10 +15,13 @@ extension SQLiteStore {
         try await readTransaction { db in
             guard let tenant = try tenant(project, db) else { return try body(0, try SQLiteRowCursor(db, keys: [])) }
             let plan = SQLiteQueryPlan(query, tenant: tenant)
-            var total = try await plan.count(db, cache: facetCache, names: nameIndex, pool: pool)
+            let names = try await plan.nameMatches(db, names: nameIndex, pool: pool)
+            var total = try plan.count(db, cache: facetCache, names: names)
             var keys: [Int64] = []
             if total.map({ offset < $0 && limit > 0 }) ?? true {
-                let walk = PageWalk(try plan.keys(db), offset: offset, limit: limit, counts: total == nil)
+                let (window, overflow) = offset.addingReportingOverflow(limit)
+                let source = try plan.keys(db, names: names, window: overflow ? nil : window)
+                let walk = PageWalk(source, offset: offset, limit: limit, counts: total == nil)
                 if try !walk.run(budget: Self.inlineBudget) {
                     _ = try await pool.onThread(db) { _ in try walk.run() }
                 }
@@ -52,18 +55,19 @@ extension SQLiteStore {
         try await readTransaction { db in
             guard let tenant = try tenant(project, db) else { return try await onTotal(0) }
             let plan = SQLiteQueryPlan(query, tenant: tenant)
+            let names = try await plan.nameMatches(db, names: nameIndex, pool: pool)
             let total: Int
-            if let cheap = try await plan.count(db, cache: facetCache, names: nameIndex, pool: pool) {
+            if let cheap = try plan.count(db, cache: facetCache, names: names) {
                 total = cheap
             } else {
-                let counting = PageWalk(try plan.keys(db), offset: 0, limit: 0, counts: true)
+                let counting = PageWalk(try plan.keys(db, names: names, window: nil), offset: 0, limit: 0, counts: true)
                 total = try await pool.onThread(db) { _ in
                     _ = try counting.run()
                     return counting.walked
                 }
             }
             try await onTotal(total)
-            let walk = try StreamWalk(OrderedKeys(try plan.keys(db), db), db)
+            let walk = try StreamWalk(OrderedKeys(try plan.keys(db, names: names, window: nil), db), db)
             while try !walk.isExhausted {
                 let output = try await pool.onThread(db) { _ in
                     walk.startBatch(batchSize)

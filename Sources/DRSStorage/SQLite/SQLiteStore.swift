@@ -18,7 +18,8 @@ public final class SQLiteStore: Store {
     let writers = WriteQueue()
     /// Facet chunks decoded by earlier reads (``FacetChunkCache``).
     let facetCache = FacetChunkCache()
-    let nameIndex = NameIndex()
+    /// Names held in memory for name searches (``NameIndex``).
+    let nameIndex: NameIndex
     let counters = StoreCounters()
     /// Project ID -> tenant key. Projects are never removed, so an entry never goes stale.
     private let tenants = Mutex<[String: Int64]>([:])
@@ -28,13 +29,16 @@ public final class SQLiteStore: Store {
     ///   - poolSize: connections (and threads) at most.
     ///   - busyTimeout: how long an operation waits for a lock or a free connection before the database counts as
     ///     unavailable.
+    ///   - nameMemory: bytes of names held in memory for name searches at most (``NameIndex``); 0 serves every
+    ///     name search from the FTS5 index.
     public static func open(
         path: String,
         poolSize: Int = 8,
         busyTimeout: Duration = .seconds(5),
+        nameMemory: Int = 512 << 20,
         logger: Logger = Logger(label: "drs.store")
     ) async throws -> SQLiteStore {
-        let store = SQLiteStore(path: path, poolSize: poolSize, busyTimeout: busyTimeout, logger: logger)
+        let store = SQLiteStore(path: path, poolSize: poolSize, busyTimeout: busyTimeout, nameMemory: nameMemory, logger: logger)
         do {
             try await store.migrate()
         } catch {
@@ -44,9 +48,10 @@ public final class SQLiteStore: Store {
         return store
     }
 
-    private init(path: String, poolSize: Int, busyTimeout: Duration, logger: Logger) {
+    private init(path: String, poolSize: Int, busyTimeout: Duration, nameMemory: Int, logger: Logger) {
         self.logger = logger
         self.busyTimeout = busyTimeout
+        self.nameIndex = NameIndex(limit: nameMemory)
         self.pool = SQLitePool(
             .init(path: path, size: poolSize, acquireTimeout: busyTimeout) { connection in
                 try Self.setUp(connection)
