@@ -10,7 +10,10 @@ import Glibc
 /// are the candidates (intersected from the rarest trigram's list), and each candidate's name is then checked for
 /// the fragment itself. So a search costs about one check per match, however common the fragment's trigrams are in
 /// the tenant's names: FTS5's phrase query reads every entry of every one of its trigrams' lists.
-struct NameChunk: Sendable {
+///
+/// A class, and every trigram's tasks in two flat arrays: a search reads each chunk's lists without retaining an
+/// array per list or per step (at 1,000,000 tasks, reference counting on chunks shared by two cores was 16 % of W3).
+final class NameChunk: Sendable {
     /// Ordinals per chunk: a chunk is read again as a whole when one of its names or lanes changes.
     static let shift = 13
     static let size = 1 << shift
@@ -18,156 +21,178 @@ struct NameChunk: Sendable {
     /// 1.2 MB per chunk read in the benchmark).
     static let typicalBytes = 3 << 19
 
-    /// Per task, in ordinal order: its ordinal, key (``TaskKey``), lane, and the range of its folded name in `text`.
-    let ordinals: [Int64]
-    let keys: [Int64]
+    /// The chunk's first ordinal: a task's member number in the chunk is its ordinal's offset from it.
+    let base: Int64
+    /// Per member number: the task's lane, or ``absent`` when no task has that ordinal.
     let lanes: [UInt8]
-    let starts: [Int32]
+    /// Per member number and one more: where its record starts in `text`, so that it ends where the next one starts.
+    /// A record is the task's key (``TaskKey``, 8 bytes) then its folded name, so that checking a name and reading
+    /// the key of a match touch the same cache lines; an absent member's record is empty.
+    let bounds: [Int32]
     let text: [UInt8]
-    /// Per trigram (``gramKey(_:)``): the indexes (into `ordinals`) of the tasks whose name holds it.
+    /// Per trigram (``gramKey(_:)``): where the member numbers of the tasks whose name holds it are.
     let grams: [UInt64: Postings]
+    /// The sorted lists of member numbers, one after another.
+    let lists: [UInt16]
+    /// The bitmaps of member numbers, one after another, each ``words`` long.
+    let bitmaps: [UInt64]
+    /// Words per bitmap.
+    let words: Int
 
-    /// A trigram's tasks: a sorted list, or a bitmap of the chunk's indexes when that is smaller.
-    enum Postings: Sendable {
-        case list([UInt16])
-        case bits([UInt64])
+    static let absent: UInt8 = .max
 
-        var byteCount: Int {
-            switch self {
-            case .list(let members): return members.count * 2 + 32
-            case .bits(let words): return words.count * 8 + 32
-            }
-        }
+    /// A trigram's tasks: `count` members of `lists` from `start` (sorted), or, when that is smaller, the bitmap
+    /// of `bitmaps` from `start`.
+    struct Postings: Sendable {
+        var isBitmap: Bool
+        var start: Int32
+        var count: Int32
     }
 
     /// The memory the chunk takes, roughly.
     let byteCount: Int
 
-    /// A chunk of tasks given in ordinal order (ordinal, key, lane, name as stored).
+    /// A chunk of tasks given in ordinal order (ordinal, key, lane, name as stored), every ordinal in one chunk.
     init(_ tasks: [(ordinal: Int64, key: Int64, lane: Int, name: String)]) {
-        precondition(tasks.count <= Self.size)
-        var ordinals: [Int64] = []
-        var keys: [Int64] = []
-        var lanes: [UInt8] = []
-        var starts: [Int32] = [0]
+        let base = ((tasks.first?.ordinal ?? 0) >> Self.shift) << Self.shift
+        let span = tasks.last.map { Int($0.ordinal - base) + 1 } ?? 0
+        precondition(span <= Self.size)
+        var lanes = [UInt8](repeating: Self.absent, count: span)
+        var bounds: [Int32] = []
         var text: [UInt8] = []
-        var lists: [UInt64: [UInt16]] = [:]
-        ordinals.reserveCapacity(tasks.count)
-        keys.reserveCapacity(tasks.count)
-        lanes.reserveCapacity(tasks.count)
-        starts.reserveCapacity(tasks.count + 1)
-        for (index, task) in tasks.enumerated() {
-            ordinals.append(task.ordinal)
-            keys.append(task.key)
-            lanes.append(UInt8(truncatingIfNeeded: task.lane))
+        var members: [UInt64: [UInt16]] = [:]
+        bounds.reserveCapacity(span + 1)
+        for task in tasks {
+            let member = Int(task.ordinal - base)
+            precondition(member >= bounds.count, "tasks in ordinal order, within one chunk")
+            while bounds.count <= member { bounds.append(Int32(text.count)) }
+            lanes[member] = UInt8(truncatingIfNeeded: task.lane)
+            withUnsafeBytes(of: task.key.littleEndian) { text.append(contentsOf: $0) }
             let start = text.count
             text.append(contentsOf: JobQuery.fold(task.name).utf8)
-            starts.append(Int32(text.count))
-            let member = UInt16(index)
             text.withUnsafeBufferPointer { all in
                 Self.forEachGram(UnsafeBufferPointer(rebasing: all[start...])) { key in
-                    lists[key, default: []].appendOnce(member)
+                    members[key, default: []].appendOnce(UInt16(member))
                 }
             }
         }
+        bounds.append(Int32(text.count))
         var grams: [UInt64: Postings] = [:]
-        grams.reserveCapacity(lists.count)
-        var bytes = text.count + ordinals.count * 21
-        let words = (tasks.count + 63) / 64
-        for (key, members) in lists {
-            let postings: Postings
-            if members.count * 2 > words * 8 {
-                var bits = [UInt64](repeating: 0, count: words)
-                for member in members { bits[Int(member >> 6)] |= 1 << UInt64(member & 63) }
-                postings = .bits(bits)
+        grams.reserveCapacity(members.count)
+        var lists: [UInt16] = []
+        var bitmaps: [UInt64] = []
+        let words = (span + 63) / 64
+        for (key, list) in members {
+            if list.count * 2 > words * 8 {
+                grams[key] = Postings(isBitmap: true, start: Int32(bitmaps.count), count: Int32(list.count))
+                let start = bitmaps.count
+                bitmaps.append(contentsOf: repeatElement(0, count: words))
+                for member in list { bitmaps[start + Int(member >> 6)] |= 1 << UInt64(member & 63) }
             } else {
-                postings = .list(members)
+                grams[key] = Postings(isBitmap: false, start: Int32(lists.count), count: Int32(list.count))
+                lists.append(contentsOf: list)
             }
-            bytes += postings.byteCount + 16
-            grams[key] = postings
         }
-        self.ordinals = ordinals
-        self.keys = keys
+        self.base = base
+        self.lists = lists
+        self.bitmaps = bitmaps
+        self.words = words
         self.lanes = lanes
-        self.starts = starts
+        self.bounds = bounds
         self.text = text
         self.grams = grams
-        self.byteCount = bytes
+        // A dictionary entry takes about 32 bytes with its share of empty buckets.
+        self.byteCount = text.count + span * 5 + lists.count * 2 + bitmaps.count * 8 + grams.count * 32
     }
 
     /// Appends to `matches` the tasks in `lane` whose folded name contains `needle` (the UTF-8 of a folded fragment of
     /// three or more characters), in ordinal order, given the needle's distinct trigrams.
     func appendMatches(of needle: [UInt8], grams needleGrams: [UInt64], lane: Int, to matches: inout NameMatches) {
         precondition(!needleGrams.isEmpty, "a fragment of fewer than three characters has no trigram to look up")
-        var lists: [[UInt16]] = []
-        var bitmaps: [[UInt64]] = []
-        var candidates: [Int] = []
+        var listed: [Postings] = []
+        var mapped: [Postings] = []
         for key in needleGrams {
-            switch grams[key] {
-            case nil: return
-            case .list(let members): lists.append(members)
-            case .bits(let words): bitmaps.append(words)
-            }
+            guard let postings = grams[key] else { return }
+            if postings.isBitmap { mapped.append(postings) } else { listed.append(postings) }
         }
-        if lists.isEmpty {
-            // Every trigram is in many names: the candidates are the AND of their bitmaps, a word at a time.
-            var words = bitmaps[0]
-            for other in bitmaps.dropFirst() { for index in words.indices { words[index] &= other[index] } }
-            for (index, word) in words.enumerated() where word != 0 {
-                var rest = word
-                while rest != 0 {
-                    check(UInt16(index << 6 | rest.trailingZeroBitCount))
-                    rest &= rest - 1
+        var candidates: [Int] = []
+        lanes.withUnsafeBufferPointer { lanes in
+            lists.withUnsafeBufferPointer { lists in
+                bitmaps.withUnsafeBufferPointer { bitmaps in
+                    func check(_ member: Int) {
+                        if Int(lanes[member]) == lane { candidates.append(member) }
+                    }
+                    if listed.isEmpty {
+                        // Every trigram is in many names: the candidates are the AND of their bitmaps, a word at a time.
+                        for index in 0..<words {
+                            var word = bitmaps[Int(mapped[0].start) + index]
+                            for other in mapped.dropFirst() { word &= bitmaps[Int(other.start) + index] }
+                            while word != 0 {
+                                check(index << 6 | word.trailingZeroBitCount)
+                                word &= word - 1
+                            }
+                        }
+                        return
+                    }
+                    // The rarest trigram's tasks, kept when every other trigram's list (merged alongside: a list holds
+                    // at most 512 members) and bitmap holds them.
+                    listed.sort { $0.count < $1.count }
+                    let members = listed.map { UnsafeBufferPointer(rebasing: lists[Int($0.start)..<Int($0.start + $0.count)]) }
+                    var cursors = [Int](repeating: 0, count: members.count)
+                    next: for candidate in members[0] {
+                        for other in 1..<members.count {
+                            let list = members[other]
+                            var cursor = cursors[other]
+                            while cursor < list.count && list[cursor] < candidate { cursor += 1 }
+                            cursors[other] = cursor
+                            guard cursor < list.count else { break next }
+                            if list[cursor] != candidate { continue next }
+                        }
+                        let (word, bit) = (Int(candidate >> 6), UInt64(candidate & 63))
+                        for bitmap in mapped where bitmaps[Int(bitmap.start) + word] & (1 << bit) == 0 { continue next }
+                        check(Int(candidate))
+                    }
                 }
             }
-            verify(candidates, needle, into: &matches)
-            return
-        }
-        // The rarest trigram's tasks, kept when every other trigram's list (merged alongside: a list holds at most
-        // 512 members) and bitmap holds them.
-        lists.sort { $0.count < $1.count }
-        var cursors = [Int](repeating: 0, count: lists.count)
-        next: for candidate in lists[0] {
-            for other in 1..<lists.count {
-                let list = lists[other]
-                var cursor = cursors[other]
-                while cursor < list.count && list[cursor] < candidate { cursor += 1 }
-                cursors[other] = cursor
-                guard cursor < list.count else { break next }
-                if list[cursor] != candidate { continue next }
-            }
-            for words in bitmaps where words[Int(candidate >> 6)] & (1 << UInt64(candidate & 63)) == 0 { continue next }
-            check(candidate)
-        }
-
-        func check(_ index: UInt16) {
-            if Int(lanes[Int(index)]) == lane { candidates.append(Int(index)) }
         }
         verify(candidates, needle, into: &matches)
     }
 
-    /// Appends the `candidates` whose name contains `needle`. A large tenant's names do not fit in the
-    /// processor's caches, and the candidates' names are far apart: each is prefetched a few candidates ahead, so that
-    /// their reads overlap (at 1,000,000 tasks the checks otherwise waited for memory most of the time).
+    /// Appends the `candidates` whose name contains `needle`. A large tenant's names do not fit in the processor's
+    /// caches, and the candidates' names are far apart: each is prefetched a few candidates ahead, so that their reads
+    /// overlap (at 1,000,000 tasks the checks otherwise waited for memory most of the time). A match's ordinal is the
+    /// chunk's base plus its member number, and its key is read from just before its name: neither costs another read
+    /// from memory.
     private func verify(_ candidates: [Int], _ needle: [UInt8], into matches: inout NameMatches) {
-        let ahead = 16
+        let ahead = Self.ahead
         text.withUnsafeBufferPointer { text in
-            needle.withUnsafeBufferPointer { needle in
-                guard let base = text.baseAddress else { return }
-                for (number, position) in candidates.enumerated() {
-                    if number + ahead < candidates.count {
-                        // A name's first and last bytes: a name may span two cache lines.
-                        let later = candidates[number + ahead]
-                        drs_prefetch(base + Int(starts[later]))
-                        drs_prefetch(base + Int(starts[later + 1]) - 1)
-                    }
-                    let name = UnsafeBufferPointer(rebasing: text[Int(starts[position])..<Int(starts[position + 1])])
-                    if Self.contains(name, needle) {
-                        matches.ordinals.append(ordinals[position])
-                        matches.keys.append(keys[position])
+            bounds.withUnsafeBufferPointer { bounds in
+                needle.withUnsafeBufferPointer { needle in
+                    guard let start = text.baseAddress else { return }
+                    for (number, member) in candidates.enumerated() {
+                        if number + ahead < candidates.count { prefetch(candidates[number + ahead]) }
+                        let record = Int(bounds[member])
+                        let name = UnsafeBufferPointer(rebasing: text[(record + 8)..<Int(bounds[member + 1])])
+                        if Self.contains(name, needle) {
+                            matches.ordinals.append(base + Int64(member))
+                            matches.keys.append(Int64(littleEndian: UnsafeRawPointer(start + record).loadUnaligned(as: Int64.self)))
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// How many candidates ahead ``verify`` asks for a record.
+    static let ahead = 16
+
+    /// Asks for a member's record (its first and last bytes: a record may span two cache lines) to be read into the
+    /// caches.
+    private func prefetch(_ member: Int) {
+        text.withUnsafeBufferPointer { text in
+            guard let start = text.baseAddress else { return }
+            drs_prefetch(start + Int(bounds[member]))
+            drs_prefetch(start + Int(bounds[member + 1]) - 1)
         }
     }
 
