@@ -15,6 +15,11 @@ public struct StoreStatistics: Equatable, Sendable {
     public var statements = 0
     /// Tasks (subtasks included) written by imports through this store.
     public var tasksImported = 0
+    /// SQLite: the memory the task names held for name searches take, and the name searches of three characters or
+    /// more they could not serve (names not all read yet, or a tenant too large for the limit), served from the FTS5
+    /// index instead.
+    public var nameMemoryBytes = 0
+    public var nameSearchesFromFTS5 = 0
 
     public init() {}
 }

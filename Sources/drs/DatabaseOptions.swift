@@ -13,8 +13,8 @@ struct DatabaseOptions: ParsableArguments {
     )
     var database: String?
 
-    /// Command-line values first, then environment variables (`DRS_DATABASE`, `DRS_POOL_SIZE`, `HTTP_HOST`, `HTTP_PORT`,
-    /// `LOG_LEVEL`).
+    /// Command-line values first, then environment variables (`DRS_DATABASE`, `DRS_POOL_SIZE`, `DRS_NAME_MEMORY`,
+    /// `HTTP_HOST`, `HTTP_PORT`, `LOG_LEVEL`).
     func configReader(_ values: [AbsoluteConfigKey: ConfigValue] = [:]) -> ConfigReader {
         var values = values
         if let database { values["drs.database"] = .init(.string(database), isSecret: true) }
@@ -25,8 +25,11 @@ struct DatabaseOptions: ParsableArguments {
     func openStore(_ reader: ConfigReader) async throws -> any Store {
         let location = reader.string(forKey: "drs.database", isSecret: true, default: StoreLocation.defaultPath)
         let poolSize = reader.int(forKey: "drs.pool.size")
+        // MiB; a negative value from the environment holds nothing, like 0.
+        let nameMemory = reader.int(forKey: "drs.name.memory").map { max(0, min($0, 1 << 30)) << 20 }
         do {
-            return try await StoreLocation.open(location, poolSize: poolSize, logger: makeLogger(reader: reader, label: "drs.store"))
+            let logger = makeLogger(reader: reader, label: "drs.store")
+            return try await StoreLocation.open(location, poolSize: poolSize, nameMemory: nameMemory, logger: logger)
         } catch {
             // A URL may carry a password: name the database without it.
             throw CLIError("cannot open the database \(Self.redacted(location)): \(error)")

@@ -37,6 +37,11 @@ struct ServeCommand: AsyncParsableCommand {
             "Seconds a graceful shutdown (SIGTERM, SIGINT) waits for requests in flight before it cancels them; cancelled work that still has not ended after 5 more seconds stops the process."
     )
     var shutdownTimeout: Double = 30
+    @Option(
+        help:
+            "SQLite: MiB of task names kept in memory for name searches (0: every name search reads the FTS5 index). Default: $DRS_NAME_MEMORY, else 512."
+    )
+    var nameMemory: Int?
     @Flag(inversion: .prefixedNo, help: "Count requests, the pool, statements and the simulator, served at GET /metrics.")
     var metrics = true
     @Flag(help: "Seed the demo project on an empty database, then print a token and a curl command.") var demo = false
@@ -48,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard idleTimeout > 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout must be a number of seconds > 0") }
         if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0-65535") }
         guard maxStreams >= 1 else { throw ValidationError("--max-streams must be at least 1") }
+        if let nameMemory, !(0...(1 << 30)).contains(nameMemory) { throw ValidationError("--name-memory must be a number of MiB >= 0") }
         guard streamStallTimeout > 0, streamStallTimeout.isFinite else {
             throw ValidationError("--stream-stall-timeout must be a number of seconds > 0")
         }
@@ -63,6 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { values["http.host"] = .init(.string(host), isSecret: false) }
         if let port { values["http.port"] = .init(.int(port), isSecret: false) }
         if let metricsPort { values["metrics.port"] = .init(.int(metricsPort), isSecret: false) }
+        if let nameMemory { values["drs.name.memory"] = .init(.int(nameMemory), isSecret: false) }
         values["http.idle.timeout"] = .init(.double(idleTimeout), isSecret: false)
         let reader = options.configReader(values)
         let logger = makeLogger(reader: reader)

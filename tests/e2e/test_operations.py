@@ -107,6 +107,32 @@ def test_metrics_on_a_port_of_their_own(database, project, token):
         server.stop()
 
 
+def test_names_kept_in_memory_and_their_metrics(database, project, token):
+    """--name-memory: the task names a SQLite server keeps for name searches; with 0 every name search is served from
+    the FTS5 index, with the same answer, and counted as such."""
+    if str(database).startswith(("postgres://", "postgresql://")):
+        pytest.skip("PostgreSQL keeps no names in memory")
+    import_tasks(database, project, 30)
+    search = {"db_use_type": "sync", "name": "TASK 1", "cur_page": 2, "per_page": 4}
+    answers = {}
+    for memory in ("512", "0"):
+        server = Server(database, "--name-memory", memory)
+        try:
+            status, _, answers[memory] = post_jobs(server, project, token, search)
+            assert status == 200
+            text = get(server.base + "/metrics")[2].decode()
+            held = metric(text, "drs_name_memory_bytes")
+            from_fts5 = metric(text, "drs_name_searches_from_fts5_total")
+            assert (held > 0, from_fts5) == ((True, 0) if memory == "512" else (False, 1))
+        finally:
+            server.stop()
+    # "ops task 1" and "ops task 10" to "ops task 19", newest first: the second page of four.
+    assert answers["0"] == answers["512"]
+    assert answers["0"]["total_record"] == 11 and len(answers["0"]["jobs"]) == 4
+    result = run_drs("serve", "--port", "0", "--name-memory=-1", check=False, timeout=30)
+    assert result.returncode == 64 and "--name-memory must be a number of MiB >= 0" in result.stderr
+
+
 def test_json_logs_are_one_object_per_line(database, project, token):
     server = Server(database, env={"LOG_FORMAT": "json"})
     try:

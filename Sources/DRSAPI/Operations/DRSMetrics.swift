@@ -34,6 +34,8 @@ public final class DRSMetrics: Sendable {
     private let waitSeconds: CoreMetrics.FloatingPointCounter
     private let statements: CoreMetrics.Counter
     private let imported: CoreMetrics.Counter
+    private let nameMemory: CoreMetrics.Gauge
+    private let nameSearchesFromFTS5: CoreMetrics.Counter
 
     /// Bucket bounds of the request duration histograms.
     static let durationBuckets: [Duration] = [
@@ -54,6 +56,8 @@ public final class DRSMetrics: Sendable {
         waitSeconds = CoreMetrics.FloatingPointCounter(label: "drs_db_pool_wait_seconds_total", factory: factory)
         statements = CoreMetrics.Counter(label: "drs_db_statements_total", factory: factory)
         imported = CoreMetrics.Counter(label: "drs_tasks_imported_total", factory: factory)
+        nameMemory = CoreMetrics.Gauge(label: "drs_name_memory_bytes", factory: factory)
+        nameSearchesFromFTS5 = CoreMetrics.Counter(label: "drs_name_searches_from_fts5_total", factory: factory)
     }
 
     /// Counts one answered request and its duration. `route` is the matched route's pattern (never the raw path, whose
@@ -89,6 +93,8 @@ public final class DRSMetrics: Sendable {
         waitSeconds.increment(by: max(0, now.waitSeconds - before.waitSeconds))
         statements.increment(by: max(0, now.statements - before.statements))
         imported.increment(by: max(0, now.tasksImported - before.tasksImported))
+        nameMemory.record(now.nameMemoryBytes)
+        nameSearchesFromFTS5.increment(by: max(0, now.nameSearchesFromFTS5 - before.nameSearchesFromFTS5))
         var bytes: [UInt8] = []
         bytes.reserveCapacity(16 * 1024)
         registry.emit(into: &bytes)

@@ -26,6 +26,8 @@ final class NameIndex: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Searches `matches(of:tenant:lane:_:pool:)` could not serve (for the metrics).
+    let unserved = Atomic<Int>(0)
     let limit: Int
     /// Chunks one request reads at most.
     let readsPerRequest: Int
@@ -37,6 +39,8 @@ final class NameIndex: Sendable {
 
     /// Chunks held (for tests).
     var heldChunks: Int { state.withLock { $0.chunks.count } }
+    /// The memory the chunks held take, roughly.
+    var heldBytes: Int { state.withLock { $0.bytes } }
 
     static let versions = SQL("SELECT chunk, version FROM task_name_versions WHERE tenant = ?1 ORDER BY chunk")
     static let tasks = SQL("SELECT ord, pk, lane, name FROM tasks WHERE tenant = ?1 AND ord >= ?2 AND ord < ?3 AND ord IS NOT NULL ORDER BY ord")
@@ -47,7 +51,7 @@ final class NameIndex: Sendable {
     func matches(of folded: String, tenant: Int64, lane: Int, _ db: SQLiteConnection, pool: SQLitePool) async throws -> NameMatches? {
         let keys = try Self.chunks(of: tenant, db)
         // A tenant whose names would not fit in the limit is counted by the walk, rather than read over and over.
-        guard keys.count * NameChunk.typicalBytes <= limit else { return nil }
+        guard keys.count * NameChunk.typicalBytes <= limit else { return unservable() }
         var held = state.withLock { state in keys.map { state.chunks[$0] } }
         let missing = keys.indices.filter { held[$0] == nil }
         if !missing.isEmpty {
@@ -59,7 +63,7 @@ final class NameIndex: Sendable {
                 }
                 return claimed
             }
-            guard !claimed.isEmpty else { return nil }
+            guard !claimed.isEmpty else { return unservable() }
             let claimedKeys = claimed.map { keys[$0] }
             let read: [NameChunk]
             do {
@@ -79,13 +83,19 @@ final class NameIndex: Sendable {
                 }
             }
             for (index, chunk) in zip(claimed, read) { held[index] = chunk }
-            guard claimed.count == missing.count else { return nil }
+            guard claimed.count == missing.count else { return unservable() }
         }
         let needle = Array(folded.utf8)
         let grams = NameChunk.gramKeys(of: needle)
         var matches = NameMatches()
         for chunk in held { chunk?.appendMatches(of: needle, grams: grams, lane: lane, to: &matches) }
         return matches
+    }
+
+    /// Counts a search served another way.
+    private func unservable() -> NameMatches? {
+        unserved.add(1, ordering: .relaxed)
+        return nil
     }
 
     /// The tenant's chunks and their versions in the caller's snapshot: read again only when the database changed since

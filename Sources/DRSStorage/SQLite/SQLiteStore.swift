@@ -35,7 +35,7 @@ public final class SQLiteStore: Store {
         path: String,
         poolSize: Int = 8,
         busyTimeout: Duration = .seconds(5),
-        nameMemory: Int = 512 << 20,
+        nameMemory: Int = StoreLocation.defaultNameMemory,
         logger: Logger = Logger(label: "drs.store")
     ) async throws -> SQLiteStore {
         let store = SQLiteStore(path: path, poolSize: poolSize, busyTimeout: busyTimeout, nameMemory: nameMemory, logger: logger)
@@ -104,6 +104,8 @@ public final class SQLiteStore: Store {
         statistics.waitSeconds = Double(seconds) + Double(attoseconds) / 1e18
         statistics.statements = SQLiteConnection.statementsRun.load(ordering: .relaxed)
         statistics.tasksImported = counters.imported.load(ordering: .relaxed)
+        statistics.nameMemoryBytes = nameIndex.heldBytes
+        statistics.nameSearchesFromFTS5 = nameIndex.unserved.load(ordering: .relaxed)
         return statistics
     }
 

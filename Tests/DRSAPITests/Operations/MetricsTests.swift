@@ -54,6 +54,20 @@ import Testing
         }
     }
 
+    /// SQLite: the memory the names held for name searches take, and the searches they could not serve.
+    @Test func theNamesHeldForNameSearchesAreMeasured() async throws {
+        let metrics: @Sendable () -> DRSMetrics? = { DRSMetrics() }
+        try await Harness.run(kinds: [.sqlite], metrics: metrics) { client, harness in
+            let before = try await client.execute(uri: "/metrics", method: .get).text
+            #expect(Self.sample(before, "drs_name_memory_bytes") == 0)
+            let search = #"{"db_use_type":"sync","engine_type":"","name":"abc"}"#
+            #expect(try await client.postJobs(token: harness.tokenA, body: search).status == .ok)
+            let text = try await client.execute(uri: "/metrics", method: .get).text
+            #expect((Self.sample(text, "drs_name_memory_bytes") ?? 0) > 0)
+            #expect(Self.sample(text, "drs_name_searches_from_fts5_total") == 0)
+        }
+    }
+
     /// The project ID never becomes a label: one series per route, however many projects call it.
     @Test func projectsShareTheirRoutesSeries() async throws {
         let metrics: @Sendable () -> DRSMetrics? = { DRSMetrics() }
