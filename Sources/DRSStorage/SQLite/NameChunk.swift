@@ -116,41 +116,45 @@ final class NameChunk: Sendable {
             if postings.isBitmap { mapped.append(postings) } else { listed.append(postings) }
         }
         var candidates: [Int] = []
-        lanes.withUnsafeBufferPointer { lanes in
-            lists.withUnsafeBufferPointer { lists in
-                bitmaps.withUnsafeBufferPointer { bitmaps in
-                    func check(_ member: Int) {
-                        if Int(lanes[member]) == lane { candidates.append(member) }
-                    }
-                    if listed.isEmpty {
-                        // Every trigram is in many names: the candidates are the AND of their bitmaps, a word at a time.
-                        for index in 0..<words {
-                            var word = bitmaps[Int(mapped[0].start) + index]
-                            for other in mapped.dropFirst() { word &= bitmaps[Int(other.start) + index] }
-                            while word != 0 {
-                                check(index << 6 | word.trailingZeroBitCount)
-                                word &= word - 1
+        // Where each bitmap starts, read through a pointer in the loops below (iterating the array would retain it).
+        let bitmapStarts = mapped.map { Int($0.start) }
+        bitmapStarts.withUnsafeBufferPointer { bitmapStarts in
+            lanes.withUnsafeBufferPointer { lanes in
+                lists.withUnsafeBufferPointer { lists in
+                    bitmaps.withUnsafeBufferPointer { bitmaps in
+                        func check(_ member: Int) {
+                            if Int(lanes[member]) == lane { candidates.append(member) }
+                        }
+                        if listed.isEmpty {
+                            // Every trigram is in many names: the candidates are the AND of their bitmaps, a word at a time.
+                            for index in 0..<words {
+                                var word = bitmaps[bitmapStarts[0] + index]
+                                for other in 1..<bitmapStarts.count { word &= bitmaps[bitmapStarts[other] + index] }
+                                while word != 0 {
+                                    check(index << 6 | word.trailingZeroBitCount)
+                                    word &= word - 1
+                                }
                             }
+                            return
                         }
-                        return
-                    }
-                    // The rarest trigram's tasks, kept when every other trigram's list (merged alongside: a list holds
-                    // at most 512 members) and bitmap holds them.
-                    listed.sort { $0.count < $1.count }
-                    let members = listed.map { UnsafeBufferPointer(rebasing: lists[Int($0.start)..<Int($0.start + $0.count)]) }
-                    var cursors = [Int](repeating: 0, count: members.count)
-                    next: for candidate in members[0] {
-                        for other in 1..<members.count {
-                            let list = members[other]
-                            var cursor = cursors[other]
-                            while cursor < list.count && list[cursor] < candidate { cursor += 1 }
-                            cursors[other] = cursor
-                            guard cursor < list.count else { break next }
-                            if list[cursor] != candidate { continue next }
+                        // The rarest trigram's tasks, kept when every other trigram's list (merged alongside: a list holds
+                        // at most 512 members) and bitmap holds them.
+                        listed.sort { $0.count < $1.count }
+                        let members = listed.map { UnsafeBufferPointer(rebasing: lists[Int($0.start)..<Int($0.start + $0.count)]) }
+                        var cursors = [Int](repeating: 0, count: members.count)
+                        next: for candidate in members[0] {
+                            for other in 1..<members.count {
+                                let list = members[other]
+                                var cursor = cursors[other]
+                                while cursor < list.count && list[cursor] < candidate { cursor += 1 }
+                                cursors[other] = cursor
+                                guard cursor < list.count else { break next }
+                                if list[cursor] != candidate { continue next }
+                            }
+                            let (word, bit) = (Int(candidate >> 6), UInt64(candidate & 63))
+                            for start in bitmapStarts where bitmaps[start + word] & (1 << bit) == 0 { continue next }
+                            check(Int(candidate))
                         }
-                        let (word, bit) = (Int(candidate >> 6), UInt64(candidate & 63))
-                        for bitmap in mapped where bitmaps[Int(bitmap.start) + word] & (1 << bit) == 0 { continue next }
-                        check(Int(candidate))
                     }
                 }
             }
