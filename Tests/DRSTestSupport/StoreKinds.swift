@@ -32,7 +32,9 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
             }
         case .postgres:
             return try await PostgresTestServer.withFreshDatabase { url in
-                let store = try PostgresStore(url: url, poolSize: 16, logger: Logger(label: "test"))
+                // A connection may take a while on a machine loaded by the parallel suites (the default 3 s once ran
+                // out while other suites held both cores); the pool's own time-outs are tested in PostgresPoolTests.
+                let store = try PostgresStore(url: url, poolSize: 16, acquireTimeout: .seconds(30), logger: Logger(label: "test"))
                 return try await store.serving { try await body(store) }
             }
         }
