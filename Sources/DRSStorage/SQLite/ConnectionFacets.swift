@@ -3,8 +3,8 @@ import DRSSQLite
 /// The facet chunks (and the versions of name chunks) one connection read, kept while the database has not changed
 /// since: no other connection has committed (`PRAGMA data_version` is the same) and this one has changed no row
 /// (``SQLiteConnection/totalChanges``). A facet found here then needs neither its chunks' versions read again nor the
-/// shared cache asked. Any change empties it; so does passing ``limit`` bytes (or 1,024 tenants' name chunks). Only its connection's user touches it (the pool lends a connection to
-/// one user at a time).
+/// shared cache asked. Any change empties it; so does passing ``limit`` bytes (or 1,024 tenants' name chunks). Only
+/// its connection's user touches it (the pool lends a connection to one user at a time).
 final class ConnectionFacets {
     struct Key: Hashable {
         var tenant: Int64

@@ -3,6 +3,8 @@
 struct NameMatches {
     var ordinals: [Int64] = []
     var keys: [Int64] = []
+    /// The key of the lane's task whose ID is the searched text, if any: it matches too, whatever its name.
+    var idKey: Int64?
 
     var count: Int { ordinals.count }
 

@@ -68,23 +68,26 @@ struct SQLiteQueryPlan {
     func nameMatches(_ db: SQLiteConnection, names: NameIndex, pool: SQLitePool) async throws -> NameMatches? {
         guard case .text(let text) = query.name else { return nil }
         let folded = JobQuery.fold(text)
-        guard folded.unicodeScalars.count >= 3, !folded.utf8.contains(0) else { return nil }
-        return try await names.matches(of: folded, tenant: tenant, lane: lane, db, pool: pool)
+        guard folded.unicodeScalars.count >= 3, !folded.utf8.contains(0),
+            var matches = try await names.matches(of: folded, tenant: tenant, lane: lane, db, pool: pool)
+        else { return nil }
+        matches.idKey = try keys(ofIDs: [text], db).first
+        return matches
     }
 
     /// The exact number of matches when something cheaper than walking them gives it: the count tables, the facet
     /// bits, or for a name search its matches among the names in memory (``nameMatches(_:names:pool:)``); nil when
     /// only the walk does.
     func count(_ db: SQLiteConnection, cache: FacetChunkCache, names: NameMatches?) throws -> Int? {
-        if case .text(let text) = query.name, let names { return try nameCount(text, names, db, cache: cache) }
+        if let names { return try nameCount(names, db, cache: cache) }
         return try cheapCount(db, cache: cache)
     }
 
     /// A name search's total from its matches among the names in memory, with the other filters from the facet bits.
-    private func nameCount(_ text: String, _ names: NameMatches, _ db: SQLiteConnection, cache: FacetChunkCache) throws -> Int {
+    private func nameCount(_ names: NameMatches, _ db: SQLiteConnection, cache: FacetChunkCache) throws -> Int {
         var matches = names.ordinals
         // The task whose ID is the text matches too.
-        if let key = try keys(ofIDs: [text], db).first {
+        if let key = names.idKey {
             let ordinal = try db.withStatement(SQLiteTaskWriter.ordinalOfKey) { statement in
                 statement.bind(1, key)
                 return try statement.step() ? statement.int64(0) : nil
@@ -199,12 +202,11 @@ struct SQLiteQueryPlan {
         switch query.name {
         case .ids(let ids): sources.append(ArrayKeySource(try keys(ofIDs: ids, db)))
         case .text(let text):
-            let byID = ArrayKeySource(try keys(ofIDs: [text], db))
             if let names {
                 let byName = ArrayKeySource(sorted: names.sortedKeys(window: sources.isEmpty ? window : nil))
-                sources.append(UnionKeySource([byName, byID]))
+                sources.append(UnionKeySource([byName, ArrayKeySource(names.idKey.map { [$0] } ?? [])]))
             } else {
-                sources.append(UnionKeySource([try nameKeys(text, db, dimensions: dimensions), byID]))
+                sources.append(UnionKeySource([try nameKeys(text, db, dimensions: dimensions), ArrayKeySource(try keys(ofIDs: [text], db))]))
             }
         case nil: break
         }
