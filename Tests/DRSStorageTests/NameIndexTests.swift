@@ -14,21 +14,26 @@ import Testing
         haystack.indices.contains { haystack[$0...].starts(with: needle) }
     }
 
-    @Test func aChunkFindsExactlyTheNamesOfTheLaneHoldingTheFragment() {
+    /// Tasks in three chunks of ordinals (one far from the others), every lane, names of few letters: most
+    /// fragments' trigrams are in many names (bitmaps) or in a few (lists), in other orders.
+    @Test func chunksFindExactlyTheNamesOfTheLaneHoldingTheFragment() {
         var random = ModelContractTests.Random(state: 7)
-        // Few letters, so that most fragments' trigrams are in many names, in other orders.
         let letters = ["a", "b", "A", "-", "ü", "Ü", "日", "本", "ß", "İ"]
         func text(_ length: Int) -> String { (0..<length).map { _ in letters.randomElement(using: &random)! }.joined() }
-        let tasks = (0..<3000).map { index in
+        let lanes = DBUseType.ordered.count * 2
+        let ordinals =
+            (0..<3000).map { Int64(3 * NameChunk.size + 2 * $0) } + (0..<700).map { Int64(4 * NameChunk.size + 11 * $0) }
+            + (0..<40).map { Int64(9 * NameChunk.size + $0) }
+        let tasks = ordinals.enumerated().map { index, ordinal in
             (
-                ordinal: Int64(3 * NameChunk.size + 2 * index), key: Int64(1_000_000 - 5 * index),
-                lane: Int.random(in: 0..<3, using: &random),
+                ordinal: ordinal, key: Int64(1_000_000 - 5 * index), lane: Int.random(in: 0..<lanes, using: &random),
                 name: text(Int.random(in: 1...14, using: &random))
             )
         }
-        let chunk = NameChunk(tasks)
+        let chunks = Dictionary(grouping: tasks) { $0.ordinal >> NameChunk.shift }.sorted { $0.key < $1.key }.map { NameChunk($0.value) }
+        #expect(chunks.count == 3)
         var fragments = (0..<150).map { _ in text(Int.random(in: 3...6, using: &random)) }
-        for task in tasks.prefix(150) {
+        for task in tasks.prefix(100) + tasks.suffix(60) {
             let scalars = Array(JobQuery.fold(task.name).unicodeScalars)
             guard scalars.count >= 3 else { continue }
             let start = Int.random(in: 0...(scalars.count - 3), using: &random)
@@ -38,9 +43,8 @@ import Testing
         var found = 0
         for fragment in fragments {
             let needle = Array(JobQuery.fold(fragment).utf8)
-            for lane in 0..<3 {
-                var matches = NameMatches()
-                chunk.appendMatches(of: needle, grams: NameChunk.gramKeys(of: needle), lane: lane, to: &matches)
+            for lane in 0..<lanes {
+                let matches = NameSearch.matches(of: needle, lane: lane, in: chunks)
                 let expected = tasks.filter { $0.lane == lane && Self.holds(Array(JobQuery.fold($0.name).utf8), needle) }
                 #expect(matches.ordinals == expected.map(\.ordinal), "\(fragment) in lane \(lane)")
                 #expect(matches.keys == expected.map(\.key), "\(fragment) in lane \(lane)")
@@ -48,6 +52,14 @@ import Testing
             }
         }
         #expect(found > 1000)
+    }
+
+    /// A list entry carries the lane above the member number, so that a lane's part of a list is one run.
+    @Test func listEntriesSortByLaneThenMember() {
+        #expect(DBUseType.ordered.count * 2 <= NameChunk.laneCapacity)
+        let entries = [(5, 3), (8191, 0), (0, 5), (17, 3), (0, 0)].map { NameChunk.entry(member: $0.0, lane: $0.1) }.sorted()
+        #expect(entries.map { Int($0) & (NameChunk.size - 1) } == [0, 8191, 5, 17, 0])
+        #expect(entries.map { Int($0) >> NameChunk.shift } == [0, 0, 3, 3, 5])
     }
 
     /// A name search's matches join the facet count as chunks of 65,536 ordinals: an array up to 4,095 members, a

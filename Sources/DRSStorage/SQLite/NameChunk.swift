@@ -4,19 +4,23 @@ import Glibc
 
 /// The case-folded names of one tenant's top-level tasks whose ordinals (`tasks.ord`) fall in one chunk of
 /// ``size`` ordinals, with the lane of each and, per trigram, the tasks whose name holds it: what a name search's
-/// exact total is counted from (``NameIndex``).
+/// exact total and page are found from (``NameIndex``).
 ///
 /// A fragment of three or more characters is in a name only if each of its trigrams is; the tasks holding all of them
 /// are the candidates (intersected from the rarest trigram's list), and each candidate's name is then checked for
-/// the fragment itself. So a search costs about one check per match, however common the fragment's trigrams are in
-/// the tenant's names: FTS5's phrase query reads every entry of every one of its trigrams' lists.
+/// the fragment itself (``NameSearch``). So a search costs about one check per match, however common the fragment's
+/// trigrams are in the tenant's names: FTS5's phrase query reads every entry of every one of its trigrams' lists.
 ///
-/// A class, and every trigram's tasks in two flat arrays: a search reads each chunk's lists without retaining an
-/// array per list or per step (at 1,000,000 tasks, reference counting on chunks shared by two cores was 16 % of W3).
-final class NameChunk: Sendable {
+/// A trigram's tasks are a sorted list of entries, each a member number with the task's lane in the bits above it
+/// (``entry(member:lane:)``), so a search reads only its lane's part of a list; or, for a trigram in more than one
+/// name in sixteen, a bitmap of member numbers (every lane). The chunk's arrays are allocated once and read through
+/// pointers for its lifetime: a search retains nothing per list, per step or per candidate.
+final class NameChunk: @unchecked Sendable {
     /// Ordinals per chunk: a chunk is read again as a whole when one of its names or lanes changes.
     static let shift = 13
     static let size = 1 << shift
+    /// Lanes a list entry can carry (the bits of a `UInt16` above a member number); drs has six (``Lane``).
+    static let laneCapacity = 1 << (16 - shift)
     /// What a full chunk of names of about forty characters takes in memory, with room (the process grew by about
     /// 1.2 MB per chunk read in the benchmark).
     static let typicalBytes = 3 << 19
@@ -24,25 +28,25 @@ final class NameChunk: Sendable {
     /// The chunk's first ordinal: a task's member number in the chunk is its ordinal's offset from it.
     let base: Int64
     /// Per member number: the task's lane, or ``absent`` when no task has that ordinal.
-    let lanes: [UInt8]
+    let lanes: UnsafeBufferPointer<UInt8>
     /// Per member number and one more: where its record starts in `text`, so that it ends where the next one starts.
     /// A record is the task's key (``TaskKey``, 8 bytes) then its folded name, so that checking a name and reading
     /// the key of a match touch the same cache lines; an absent member's record is empty.
-    let bounds: [Int32]
-    let text: [UInt8]
-    /// Per trigram (``gramKey(_:)``): where the member numbers of the tasks whose name holds it are.
+    let bounds: UnsafeBufferPointer<Int32>
+    let text: UnsafeBufferPointer<UInt8>
+    /// Per trigram (``gramKey(_:)``): where the tasks whose name holds it are.
     let grams: [UInt64: Postings]
-    /// The sorted lists of member numbers, one after another.
-    let lists: [UInt16]
+    /// The sorted lists of entries, one after another.
+    let lists: UnsafeBufferPointer<UInt16>
     /// The bitmaps of member numbers, one after another, each ``words`` long.
-    let bitmaps: [UInt64]
+    let bitmaps: UnsafeBufferPointer<UInt64>
     /// Words per bitmap.
     let words: Int
 
     static let absent: UInt8 = .max
 
-    /// A trigram's tasks: `count` members of `lists` from `start` (sorted), or, when that is smaller, the bitmap
-    /// of `bitmaps` from `start`.
+    /// A trigram's tasks: `count` entries of `lists` from `start`, or, when that is smaller, the bitmap of `bitmaps`
+    /// from `start`.
     struct Postings: Sendable {
         var isBitmap: Bool
         var start: Int32
@@ -51,6 +55,11 @@ final class NameChunk: Sendable {
 
     /// The memory the chunk takes, roughly.
     let byteCount: Int
+
+    /// A list entry: the member number, with the lane above it (entries sort by lane, then member).
+    static func entry(member: Int, lane: Int) -> UInt16 {
+        UInt16(truncatingIfNeeded: lane << shift | member)
+    }
 
     /// A chunk of tasks given in ordinal order (ordinal, key, lane, name as stored), every ordinal in one chunk.
     init(_ tasks: [(ordinal: Int64, key: Int64, lane: Int, name: String)]) {
@@ -65,6 +74,7 @@ final class NameChunk: Sendable {
         for task in tasks {
             let member = Int(task.ordinal - base)
             precondition(member >= bounds.count, "tasks in ordinal order, within one chunk")
+            precondition((0..<Self.laneCapacity).contains(task.lane), "a lane fits in a list entry")
             while bounds.count <= member { bounds.append(Int32(text.count)) }
             lanes[member] = UInt8(truncatingIfNeeded: task.lane)
             withUnsafeBytes(of: task.key.littleEndian) { text.append(contentsOf: $0) }
@@ -90,114 +100,118 @@ final class NameChunk: Sendable {
                 for member in list { bitmaps[start + Int(member >> 6)] |= 1 << UInt64(member & 63) }
             } else {
                 grams[key] = Postings(isBitmap: false, start: Int32(lists.count), count: Int32(list.count))
-                lists.append(contentsOf: list)
+                // Members ascend: ordered by lane first, each lane's stay ascending.
+                lists.append(contentsOf: list.map { Self.entry(member: Int($0), lane: Int(lanes[Int($0)])) }.sorted())
             }
         }
         self.base = base
-        self.lists = lists
-        self.bitmaps = bitmaps
+        self.lists = Self.frozen(lists)
+        self.bitmaps = Self.frozen(bitmaps)
         self.words = words
-        self.lanes = lanes
-        self.bounds = bounds
-        self.text = text
+        self.lanes = Self.frozen(lanes)
+        self.bounds = Self.frozen(bounds)
+        self.text = Self.frozen(text)
         self.grams = grams
         // A dictionary entry takes about 32 bytes with its share of empty buckets.
         self.byteCount = text.count + span * 5 + lists.count * 2 + bitmaps.count * 8 + grams.count * 32
     }
 
-    /// Appends to `matches` the tasks in `lane` whose folded name contains `needle` (the UTF-8 of a folded fragment of
-    /// three or more characters), in ordinal order, given the needle's distinct trigrams.
-    func appendMatches(of needle: [UInt8], grams needleGrams: [UInt64], lane: Int, to matches: inout NameMatches) {
+    deinit {
+        for buffer in [UnsafeRawBufferPointer(lanes), UnsafeRawBufferPointer(bounds), UnsafeRawBufferPointer(text)] {
+            buffer.deallocate()
+        }
+        lists.deallocate()
+        bitmaps.deallocate()
+    }
+
+    /// A copy of `array` that lives until the chunk is freed.
+    private static func frozen<T>(_ array: [T]) -> UnsafeBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
+        _ = buffer.initialize(from: array)
+        return UnsafeBufferPointer(buffer)
+    }
+
+    /// Appends to `search`'s candidates the chunk's tasks in `lane` whose name holds every one of `needleGrams` (the
+    /// distinct trigrams of a fragment), in member order.
+    func appendCandidates(grams needleGrams: [UInt64], lane: Int, chunk number: Int, to search: inout NameSearch) {
         precondition(!needleGrams.isEmpty, "a fragment of fewer than three characters has no trigram to look up")
-        var listed: [Postings] = []
-        var mapped: [Postings] = []
+        guard (0..<Self.laneCapacity).contains(lane) else { return }
+        search.listed.removeAll(keepingCapacity: true)
+        search.mapped.removeAll(keepingCapacity: true)
         for key in needleGrams {
             guard let postings = grams[key] else { return }
-            if postings.isBitmap { mapped.append(postings) } else { listed.append(postings) }
+            if postings.isBitmap {
+                search.mapped.append(Int(postings.start))
+                continue
+            }
+            // The lane's part of the list.
+            let start = Int(postings.start)
+            let end = start + Int(postings.count)
+            let low = lowerBound(Self.entry(member: 0, lane: lane), start, end)
+            let high = lane + 1 == Self.laneCapacity ? end : lowerBound(Self.entry(member: 0, lane: lane + 1), low, end)
+            guard low < high else { return }
+            search.listed.append(low..<high)
         }
-        var candidates: [Int] = []
-        // Where each bitmap starts, read through a pointer in the loops below (iterating the array would retain it).
-        let bitmapStarts = mapped.map { Int($0.start) }
-        bitmapStarts.withUnsafeBufferPointer { bitmapStarts in
-            lanes.withUnsafeBufferPointer { lanes in
-                lists.withUnsafeBufferPointer { lists in
-                    bitmaps.withUnsafeBufferPointer { bitmaps in
-                        func check(_ member: Int) {
-                            if Int(lanes[member]) == lane { candidates.append(member) }
-                        }
-                        if listed.isEmpty {
-                            // Every trigram is in many names: the candidates are the AND of their bitmaps, a word at a time.
-                            for index in 0..<words {
-                                var word = bitmaps[bitmapStarts[0] + index]
-                                for other in 1..<bitmapStarts.count { word &= bitmaps[bitmapStarts[other] + index] }
-                                while word != 0 {
-                                    check(index << 6 | word.trailingZeroBitCount)
-                                    word &= word - 1
-                                }
-                            }
-                            return
-                        }
-                        // The rarest trigram's tasks, kept when every other trigram's list (merged alongside: a list holds
-                        // at most 512 members) and bitmap holds them.
-                        listed.sort { $0.count < $1.count }
-                        let members = listed.map { UnsafeBufferPointer(rebasing: lists[Int($0.start)..<Int($0.start + $0.count)]) }
-                        var cursors = [Int](repeating: 0, count: members.count)
-                        next: for candidate in members[0] {
-                            for other in 1..<members.count {
-                                let list = members[other]
-                                var cursor = cursors[other]
-                                while cursor < list.count && list[cursor] < candidate { cursor += 1 }
-                                cursors[other] = cursor
-                                guard cursor < list.count else { break next }
-                                if list[cursor] != candidate { continue next }
-                            }
-                            let (word, bit) = (Int(candidate >> 6), UInt64(candidate & 63))
-                            for start in bitmapStarts where bitmaps[start + word] & (1 << bit) == 0 { continue next }
-                            check(Int(candidate))
-                        }
-                    }
+        let tag = UInt64(number) << 32
+        if search.listed.isEmpty {
+            // Every trigram is in many names: the candidates are the AND of their bitmaps, a word at a time, in the lane.
+            let starts = search.mapped
+            for index in 0..<words {
+                var word = bitmaps[starts[0] + index]
+                for other in 1..<starts.count { word &= bitmaps[starts[other] + index] }
+                while word != 0 {
+                    let member = index << 6 | word.trailingZeroBitCount
+                    if Int(lanes[member]) == lane { search.candidates.append(tag | UInt64(member)) }
+                    word &= word - 1
                 }
             }
+            return
         }
-        verify(candidates, needle, into: &matches)
-    }
-
-    /// Appends the `candidates` whose name contains `needle`. A large tenant's names do not fit in the processor's
-    /// caches, and the candidates' names are far apart: each is prefetched a few candidates ahead, so that their reads
-    /// overlap (at 1,000,000 tasks the checks otherwise waited for memory most of the time). A match's ordinal is the
-    /// chunk's base plus its member number, and its key is read from just before its name: neither costs another read
-    /// from memory.
-    private func verify(_ candidates: [Int], _ needle: [UInt8], into matches: inout NameMatches) {
-        let ahead = Self.ahead
-        text.withUnsafeBufferPointer { text in
-            bounds.withUnsafeBufferPointer { bounds in
-                needle.withUnsafeBufferPointer { needle in
-                    guard let start = text.baseAddress else { return }
-                    for (number, member) in candidates.enumerated() {
-                        if number + ahead < candidates.count { prefetch(candidates[number + ahead]) }
-                        let record = Int(bounds[member])
-                        let name = UnsafeBufferPointer(rebasing: text[(record + 8)..<Int(bounds[member + 1])])
-                        if Self.contains(name, needle) {
-                            matches.ordinals.append(base + Int64(member))
-                            matches.keys.append(Int64(littleEndian: UnsafeRawPointer(start + record).loadUnaligned(as: Int64.self)))
-                        }
-                    }
-                }
+        // The rarest trigram's entries, kept when every other trigram's list (merged alongside: entries of one lane
+        // compare as their members do) and bitmap holds them.
+        search.listed.sort { $0.count < $1.count }
+        // The search's buffers, borrowed (writing them through `search` would check their uniqueness at every step).
+        var (cursors, ends, candidates) = ([Int](), [Int](), [UInt64]())
+        swap(&cursors, &search.cursors)
+        swap(&ends, &search.ends)
+        swap(&candidates, &search.candidates)
+        defer {
+            swap(&cursors, &search.cursors)
+            swap(&ends, &search.ends)
+            swap(&candidates, &search.candidates)
+        }
+        cursors.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        for list in search.listed {
+            cursors.append(list.lowerBound)
+            ends.append(list.upperBound)
+        }
+        let others = cursors.count
+        next: for position in search.listed[0] {
+            let entry = lists[position]
+            for other in 1..<others {
+                let end = ends[other]
+                var cursor = cursors[other]
+                while cursor < end && lists[cursor] < entry { cursor += 1 }
+                cursors[other] = cursor
+                guard cursor < end else { break next }
+                if lists[cursor] != entry { continue next }
             }
+            let member = Int(entry) & (Self.size - 1)
+            let (word, bit) = (member >> 6, UInt64(member & 63))
+            for start in search.mapped where bitmaps[start + word] & (1 << bit) == 0 { continue next }
+            candidates.append(tag | UInt64(member))
         }
     }
 
-    /// How many candidates ahead ``verify`` asks for a record.
-    static let ahead = 16
-
-    /// Asks for a member's record (its first and last bytes: a record may span two cache lines) to be read into the
-    /// caches.
-    private func prefetch(_ member: Int) {
-        text.withUnsafeBufferPointer { text in
-            guard let start = text.baseAddress else { return }
-            drs_prefetch(start + Int(bounds[member]))
-            drs_prefetch(start + Int(bounds[member + 1]) - 1)
+    /// The first position in `lists[start..<end]` (sorted) whose entry is not below `entry`.
+    private func lowerBound(_ entry: UInt16, _ start: Int, _ end: Int) -> Int {
+        var (low, high) = (start, end)
+        while low < high {
+            let middle = (low + high) / 2
+            if lists[middle] < entry { low = middle + 1 } else { high = middle }
         }
+        return low
     }
 
     /// Whether `haystack` contains `needle` (not empty): each place that starts with the needle's first byte compared

@@ -85,11 +85,7 @@ final class NameIndex: Sendable {
             for (index, chunk) in zip(claimed, read) { held[index] = chunk }
             guard claimed.count == missing.count else { return unservable() }
         }
-        let needle = Array(folded.utf8)
-        let grams = NameChunk.gramKeys(of: needle)
-        var matches = NameMatches()
-        for chunk in held { chunk?.appendMatches(of: needle, grams: grams, lane: lane, to: &matches) }
-        return matches
+        return NameSearch.matches(of: Array(folded.utf8), lane: lane, in: held.compactMap { $0 })
     }
 
     /// Counts a search served another way.

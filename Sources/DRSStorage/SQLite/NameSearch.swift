@@ -1,0 +1,78 @@
+import CDRSSQLiteConfig
+
+/// One name search over a tenant's chunks of names (``NameChunk``): first every chunk's candidates (the tasks of the
+/// lane whose names hold all of the fragment's trigrams), then their names checked for the fragment in one pass.
+///
+/// A large tenant's names do not fit in the processor's caches, and the candidates' names are far apart: the pass asks
+/// for each candidate's bounds ``ahead`` times two candidates before it checks it, and for its record ``ahead``
+/// candidates before, so that the reads from memory overlap, also across chunks (a rare fragment has fewer candidates
+/// per chunk than that: W3 at 1,000,000 tasks about twelve). A match's ordinal is its chunk's base plus its member
+/// number, and its key is read from just before its name.
+struct NameSearch {
+    /// A chunk's lists that hold all of the fragment's trigrams (positions in its `lists`), its bitmaps (starts).
+    var listed: [Range<Int>] = []
+    var mapped: [Int] = []
+    /// Per list: where the merge is, and where the list ends.
+    var cursors: [Int] = []
+    var ends: [Int] = []
+    /// Per candidate: its chunk's position in the search (the high 32 bits) and its member number.
+    var candidates: [UInt64] = []
+
+    /// Candidates a record is asked for ahead of its check.
+    static let ahead = 16
+
+    /// The tasks in `lane` whose folded name contains `needle` (the UTF-8 of a folded fragment of three or more
+    /// characters), in the order of `chunks` (ordinal order) and of their members.
+    static func matches(of needle: [UInt8], lane: Int, in chunks: [NameChunk]) -> NameMatches {
+        let grams = NameChunk.gramKeys(of: needle)
+        var search = NameSearch()
+        for (number, chunk) in chunks.enumerated() { chunk.appendCandidates(grams: grams, lane: lane, chunk: number, to: &search) }
+        return search.check(needle, chunks)
+    }
+
+    /// Where a chunk's records are (plain pointers: reading them retains nothing).
+    private struct Records {
+        var base: Int64
+        var bounds: UnsafePointer<Int32>?
+        var text: UnsafePointer<UInt8>?
+    }
+
+    /// The candidates whose name contains `needle`.
+    private func check(_ needle: [UInt8], _ chunks: [NameChunk]) -> NameMatches {
+        var matches = NameMatches()
+        let records = chunks.map { Records(base: $0.base, bounds: $0.bounds.baseAddress, text: $0.text.baseAddress) }
+        let candidates = self.candidates
+        let count = candidates.count
+        let ahead = Self.ahead
+        // A candidate's chunk has its records, and a member's bounds are followed by the next member's.
+        func place(_ candidate: UInt64) -> (records: Records, bounds: UnsafePointer<Int32>, text: UnsafePointer<UInt8>, member: Int) {
+            let records = records[Int(candidate >> 32)]
+            return (records, records.bounds.unsafelyUnwrapped, records.text.unsafelyUnwrapped, Int(candidate & 0xFFFF_FFFF))
+        }
+        func askForBounds(_ number: Int) {
+            let (_, bounds, _, member) = place(candidates[number])
+            drs_prefetch(bounds + member)
+        }
+        func askForRecord(_ number: Int) {
+            let (_, bounds, text, member) = place(candidates[number])
+            drs_prefetch(text + Int(bounds[member]))
+            drs_prefetch(text + Int(bounds[member + 1]) - 1)
+        }
+        for number in 0..<min(2 * ahead, count) { askForBounds(number) }
+        for number in 0..<min(ahead, count) { askForRecord(number) }
+        needle.withUnsafeBufferPointer { needle in
+            for number in 0..<count {
+                if number + 2 * ahead < count { askForBounds(number + 2 * ahead) }
+                if number + ahead < count { askForRecord(number + ahead) }
+                let (chunk, bounds, text, member) = place(candidates[number])
+                let record = Int(bounds[member])
+                let name = UnsafeBufferPointer(start: text + record + 8, count: Int(bounds[member + 1]) - record - 8)
+                if NameChunk.contains(name, needle) {
+                    matches.ordinals.append(chunk.base + Int64(member))
+                    matches.keys.append(Int64(littleEndian: UnsafeRawPointer(text + record).loadUnaligned(as: Int64.self)))
+                }
+            }
+        }
+        return matches
+    }
+}
