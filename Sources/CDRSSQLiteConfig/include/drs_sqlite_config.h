@@ -9,4 +9,7 @@ int drs_sqlite_db_config_flag(void *db, int option, int on);
 /// reads of memory far apart overlap instead of waiting one after another.
 static inline void drs_prefetch(const void *address) { __builtin_prefetch(address, 0, 0); }
 
+/// The same for memory that is read more than once or a while after it was asked for: kept in every cache level.
+static inline void drs_prefetch_kept(const void *address) { __builtin_prefetch(address, 0, 3); }
+
 #endif

@@ -34,8 +34,12 @@ final class NameChunk: @unchecked Sendable {
     /// the key of a match touch the same cache lines; an absent member's record is empty.
     let bounds: UnsafeBufferPointer<Int32>
     let text: UnsafeBufferPointer<UInt8>
-    /// Per trigram (``gramKey(_:)``): where the tasks whose name holds it are.
-    let grams: [UInt64: Postings]
+    /// Per trigram (``gramKey(_:)``): where the tasks whose name holds it are (``Postings/value``). An open-addressing
+    /// table of pairs (trigram key, postings value; a value of 0 marks a free slot), so that a search can ask for a
+    /// trigram's slot from memory before it reads it (``askForSlot(of:)``).
+    let table: UnsafeBufferPointer<UInt64>
+    /// Slots in `table`, less one (a power of two, less one).
+    let mask: Int
     /// The sorted lists of entries, one after another.
     let lists: UnsafeBufferPointer<UInt16>
     /// The bitmaps of member numbers, one after another, each ``words`` long.
@@ -49,8 +53,19 @@ final class NameChunk: @unchecked Sendable {
     /// from `start`.
     struct Postings: Sendable {
         var isBitmap: Bool
-        var start: Int32
-        var count: Int32
+        var start: Int
+        var count: Int
+
+        /// As stored in the table: never 0 (a trigram is in one name at least).
+        var value: UInt64 { UInt64(start) << 32 | UInt64(count) << 1 | (isBitmap ? 1 : 0) }
+
+        init(isBitmap: Bool, start: Int, count: Int) {
+            (self.isBitmap, self.start, self.count) = (isBitmap, start, count)
+        }
+
+        init(value: UInt64) {
+            (isBitmap, start, count) = (value & 1 == 1, Int(value >> 32), Int(value & 0xFFFF_FFFF) >> 1)
+        }
     }
 
     /// The memory the chunk takes, roughly.
@@ -87,19 +102,25 @@ final class NameChunk: @unchecked Sendable {
             }
         }
         bounds.append(Int32(text.count))
-        var grams: [UInt64: Postings] = [:]
-        grams.reserveCapacity(members.count)
+        var mask = 3
+        while mask + 1 < 2 * members.count { mask = mask << 1 | 1 }
+        var table = [UInt64](repeating: 0, count: 2 * (mask + 1))
+        func enter(_ key: UInt64, _ postings: Postings) {
+            var slot = Self.slot(key, mask: mask)
+            while table[2 * slot + 1] != 0 { slot = (slot + 1) & mask }
+            (table[2 * slot], table[2 * slot + 1]) = (key, postings.value)
+        }
         var lists: [UInt16] = []
         var bitmaps: [UInt64] = []
         let words = (span + 63) / 64
         for (key, list) in members {
             if list.count * 2 > words * 8 {
-                grams[key] = Postings(isBitmap: true, start: Int32(bitmaps.count), count: Int32(list.count))
+                enter(key, Postings(isBitmap: true, start: bitmaps.count, count: list.count))
                 let start = bitmaps.count
                 bitmaps.append(contentsOf: repeatElement(0, count: words))
                 for member in list { bitmaps[start + Int(member >> 6)] |= 1 << UInt64(member & 63) }
             } else {
-                grams[key] = Postings(isBitmap: false, start: Int32(lists.count), count: Int32(list.count))
+                enter(key, Postings(isBitmap: false, start: lists.count, count: list.count))
                 // Members ascend: ordered by lane first, each lane's stay ascending.
                 lists.append(contentsOf: list.map { Self.entry(member: Int($0), lane: Int(lanes[Int($0)])) }.sorted())
             }
@@ -111,9 +132,9 @@ final class NameChunk: @unchecked Sendable {
         self.lanes = Self.frozen(lanes)
         self.bounds = Self.frozen(bounds)
         self.text = Self.frozen(text)
-        self.grams = grams
-        // A dictionary entry takes about 32 bytes with its share of empty buckets.
-        self.byteCount = text.count + span * 5 + lists.count * 2 + bitmaps.count * 8 + grams.count * 32
+        self.table = Self.frozen(table)
+        self.mask = mask
+        self.byteCount = text.count + span * 5 + lists.count * 2 + bitmaps.count * 8 + table.count * 8
     }
 
     deinit {
@@ -122,6 +143,7 @@ final class NameChunk: @unchecked Sendable {
         }
         lists.deallocate()
         bitmaps.deallocate()
+        table.deallocate()
     }
 
     /// A copy of `array` that lives until the chunk is freed.
@@ -131,22 +153,50 @@ final class NameChunk: @unchecked Sendable {
         return UnsafeBufferPointer(buffer)
     }
 
-    /// Appends to `search`'s candidates the chunk's tasks in `lane` whose name holds every one of `needleGrams` (the
-    /// distinct trigrams of a fragment), in member order.
-    func appendCandidates(grams needleGrams: [UInt64], lane: Int, chunk number: Int, to search: inout NameSearch) {
-        precondition(!needleGrams.isEmpty, "a fragment of fewer than three characters has no trigram to look up")
+    /// A trigram key's slot in `table`, before probing (the key is a hash already; its high bits are mixed down).
+    static func slot(_ key: UInt64, mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+    }
+
+    /// Asks for the slot where a trigram's postings would be (``postings(of:)`` reads it soon).
+    func askForSlot(of key: UInt64) {
+        drs_prefetch_kept(table.baseAddress.unsafelyUnwrapped + 2 * Self.slot(key, mask: mask))
+    }
+
+    /// A trigram's ``Postings/value``, or 0 when no name of the chunk holds it.
+    func postings(of key: UInt64) -> UInt64 {
+        var slot = Self.slot(key, mask: mask)
+        while true {
+            let value = table[2 * slot + 1]
+            if value == 0 || table[2 * slot] == key { return value }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Asks for a trigram's list (``appendCandidates(_:lane:chunk:to:)`` reads it soon); a bitmap is read in order,
+    /// which the processor foresees by itself.
+    func askForList(_ value: UInt64) {
+        let postings = Postings(value: value)
+        guard !postings.isBitmap, let start = lists.baseAddress?.advanced(by: postings.start) else { return }
+        for offset in stride(from: 0, to: postings.count * 2, by: 64) { drs_prefetch_kept(UnsafeRawPointer(start) + offset) }
+    }
+
+    /// Appends to `search`'s candidates the chunk's tasks in `lane` whose name holds every one of a fragment's distinct
+    /// trigrams, given their postings here (``postings(of:)``, none 0), in member order.
+    func appendCandidates(_ values: UnsafeBufferPointer<UInt64>, lane: Int, chunk number: Int, to search: inout NameSearch) {
+        precondition(!values.isEmpty, "a fragment of fewer than three characters has no trigram to look up")
         guard (0..<Self.laneCapacity).contains(lane) else { return }
         search.listed.removeAll(keepingCapacity: true)
         search.mapped.removeAll(keepingCapacity: true)
-        for key in needleGrams {
-            guard let postings = grams[key] else { return }
+        for value in values {
+            let postings = Postings(value: value)
             if postings.isBitmap {
-                search.mapped.append(Int(postings.start))
+                search.mapped.append(postings.start)
                 continue
             }
             // The lane's part of the list.
-            let start = Int(postings.start)
-            let end = start + Int(postings.count)
+            let start = postings.start
+            let end = start + postings.count
             let low = lowerBound(Self.entry(member: 0, lane: lane), start, end)
             let high = lane + 1 == Self.laneCapacity ? end : lowerBound(Self.entry(member: 0, lane: lane + 1), low, end)
             guard low < high else { return }

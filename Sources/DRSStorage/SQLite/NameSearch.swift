@@ -25,8 +25,26 @@ struct NameSearch {
     /// characters), in the order of `chunks` (ordinal order) and of their members.
     static func matches(of needle: [UInt8], lane: Int, in chunks: [NameChunk]) -> NameMatches {
         let grams = NameChunk.gramKeys(of: needle)
+        let count = grams.count
+        // Every chunk's slots of the trigrams are asked for from memory first, then read, and the lists they point to
+        // asked for; only then is any list read (a large tenant's chunks are far apart and not in the caches).
+        for chunk in chunks { for key in grams { chunk.askForSlot(of: key) } }
+        var values = [UInt64](repeating: 0, count: chunks.count * count)
+        var held = [Bool](repeating: false, count: chunks.count)
+        for (number, chunk) in chunks.enumerated() {
+            held[number] = grams.indices.allSatisfy { index in
+                values[number * count + index] = chunk.postings(of: grams[index])
+                return values[number * count + index] != 0
+            }
+            if held[number] { for index in 0..<count { chunk.askForList(values[number * count + index]) } }
+        }
         var search = NameSearch()
-        for (number, chunk) in chunks.enumerated() { chunk.appendCandidates(grams: grams, lane: lane, chunk: number, to: &search) }
+        values.withUnsafeBufferPointer { values in
+            for (number, chunk) in chunks.enumerated() where held[number] {
+                let own = UnsafeBufferPointer(rebasing: values[(number * count)..<((number + 1) * count)])
+                chunk.appendCandidates(own, lane: lane, chunk: number, to: &search)
+            }
+        }
         return search.check(needle, chunks)
     }
 
@@ -51,7 +69,7 @@ struct NameSearch {
         }
         func askForBounds(_ number: Int) {
             let (_, bounds, _, member) = place(candidates[number])
-            drs_prefetch(bounds + member)
+            drs_prefetch_kept(bounds + member)
         }
         func askForRecord(_ number: Int) {
             let (_, bounds, text, member) = place(candidates[number])
