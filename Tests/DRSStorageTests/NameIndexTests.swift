@@ -44,7 +44,7 @@ import Testing
         for fragment in fragments {
             let needle = Array(JobQuery.fold(fragment).utf8)
             for lane in 0..<lanes {
-                let matches = NameSearch.matches(of: needle, lane: lane, in: chunks)
+                let matches = withExtendedLifetime(chunks) { NameSearch.matches(of: needle, lane: lane, in: chunks.map(\.view)) }
                 let expected = tasks.filter { $0.lane == lane && Self.holds(Array(JobQuery.fold($0.name).utf8), needle) }
                 #expect(matches.ordinals == expected.map(\.ordinal), "\(fragment) in lane \(lane)")
                 #expect(matches.keys == expected.map(\.key), "\(fragment) in lane \(lane)")
@@ -147,31 +147,62 @@ import Testing
         }
     }
 
-    /// A request reads at most so many chunks it does not hold; until they are all held, the total comes from the walk.
-    @Test func aRequestReadsAFewChunksAndTheNextOnesTheRest() async throws {
+    /// A file holding ``tasks()`` in project A: the store, the project's tenant and the tasks' lane.
+    static func withTasks(poolSize: Int, _ body: (SQLiteStore, Int64, Int) async throws -> Void) async throws {
         try await SQLiteSpecificTests.withFile { path in
-            let store = try await SQLiteStore.open(path: path, poolSize: 2)
+            let store = try await SQLiteStore.open(path: path, poolSize: poolSize)
             try await store.serving {
                 try await store.createProject(id: Fixture.projectA, name: "A")
                 try await store.importJobs(Self.tasks(), project: Fixture.projectA)
-                let index = NameIndex(readsPerRequest: 1)
                 let tenant = try #require(try await store.read { try store.tenant(Fixture.projectA, $0) })
-                let lane = Lane.of(DBUseType.sync, JobStatus.configuration)
-                for expected in [nil, 1286] as [Int?] {
-                    let matches = try await store.readTransaction { db in
-                        try await index.matches(of: "blue", tenant: tenant, lane: lane, db, pool: store.pool)
-                    }
-                    #expect(matches?.count == expected)
-                }
-                #expect(try await Self.total(store, "blue") == 1286)
-                // Names that would not fit in the limit are never read: the walk counts them.
-                let small = NameIndex(limit: NameChunk.typicalBytes)
-                let none = try await store.readTransaction { db in
-                    try await small.matches(of: "blue", tenant: tenant, lane: lane, db, pool: store.pool)
-                }
-                #expect(none == nil)
-                #expect(small.heldChunks == 0)
+                try await body(store, tenant, Lane.of(DBUseType.sync, JobStatus.configuration))
             }
+        }
+    }
+
+    /// A request reads at most so many chunks it does not hold; until they are all held, the total comes from the walk.
+    @Test func aRequestReadsAFewChunksAndTheNextOnesTheRest() async throws {
+        try await Self.withTasks(poolSize: 2) { store, tenant, lane in
+            let index = NameIndex(readsPerRequest: 1)
+            for expected in [nil, 1286] as [Int?] {
+                let matches = try await store.readTransaction { db in
+                    try await index.matches(of: "blue", tenant: tenant, lane: lane, db, pool: store.pool)
+                }
+                #expect(matches?.count == expected)
+            }
+            #expect(try await Self.total(store, "blue") == 1286)
+            // Names that would not fit in the limit are never read: the walk counts them.
+            let small = NameIndex(limit: NameChunk.typicalBytes)
+            let none = try await store.readTransaction { db in
+                try await small.matches(of: "blue", tenant: tenant, lane: lane, db, pool: store.pool)
+            }
+            #expect(none == nil)
+            #expect(small.heldChunks == 0)
+        }
+    }
+
+    /// A connection keeps the chunks of its last searches while the file is unchanged, so that the next search asks the
+    /// index for nothing; but only while the index holds them: once the index lets its chunks go (its limit passed),
+    /// the connection lets them go at its next search, which reads them again.
+    @Test func aConnectionKeepsChunksOnlyWhileTheIndexDoes() async throws {
+        try await Self.withTasks(poolSize: 1) { store, tenant, lane in
+            let index = NameIndex()
+            func search() async throws -> (count: Int?, kept: NameChunk?) {
+                try await store.readTransaction { db in
+                    let matches = try await index.matches(of: "blue", tenant: tenant, lane: lane, db, pool: store.pool)
+                    return (matches?.count, ConnectionFacets.of(db).nameViews[tenant]?.chunks.first)
+                }
+            }
+            weak var first = try await search().kept
+            #expect(first != nil)
+            #expect(index.heldChunks == 2)
+            // The index lets its chunks go; the connection still holds them until its next search, which finds the
+            // index's generation moved, reads the chunks into the index again and lets the old ones go.
+            index.letGo()
+            #expect(first != nil)
+            #expect(try await search().count == 1286)
+            #expect(index.heldChunks == 2)
+            #expect(first == nil)
         }
     }
 

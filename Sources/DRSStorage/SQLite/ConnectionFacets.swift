@@ -23,6 +23,12 @@ final class ConnectionFacets {
     var nameChunks: [Int64: [NameIndex.Key]] = [:] {
         didSet { if nameChunks.count > 1024 { nameChunks.removeAll() } }
     }
+    /// Per tenant: its chunks of names themselves, found in the shared ``NameIndex`` by those versions, so that the
+    /// next search neither asks the index nor retains a chunk. Kept only for the index's generation they were found
+    /// in: once the index lets chunks go, so does the connection.
+    var nameViews: [Int64: NameIndex.Held] = [:] {
+        didSet { if nameViews.count > 16 { nameViews.removeAll() } }
+    }
     static let limit = 8 << 20
 
     /// The connection's own, made at its first use.
@@ -43,6 +49,7 @@ final class ConnectionFacets {
         if now != stamp {
             facets.removeAll()
             nameChunks.removeAll()
+            nameViews.removeAll()
             bytes = 0
             stamp = now
         }

@@ -25,27 +25,35 @@ final class NameChunk: @unchecked Sendable {
     /// 1.2 MB per chunk read in the benchmark).
     static let typicalBytes = 3 << 19
 
-    /// The chunk's first ordinal: a task's member number in the chunk is its ordinal's offset from it.
-    let base: Int64
-    /// Per member number: the task's lane, or ``absent`` when no task has that ordinal.
-    let lanes: UnsafeBufferPointer<UInt8>
-    /// Per member number and one more: where its record starts in `text`, so that it ends where the next one starts.
-    /// A record is the task's key (``TaskKey``, 8 bytes) then its folded name, so that checking a name and reading
-    /// the key of a match touch the same cache lines; an absent member's record is empty.
-    let bounds: UnsafeBufferPointer<Int32>
-    let text: UnsafeBufferPointer<UInt8>
-    /// Per trigram (``gramKey(_:)``): where the tasks whose name holds it are (``Postings/value``). An open-addressing
-    /// table of pairs (trigram key, postings value; a value of 0 marks a free slot), so that a search can ask for a
-    /// trigram's slot from memory before it reads it (``askForSlot(of:)``).
-    let table: UnsafeBufferPointer<UInt64>
-    /// Slots in `table`, less one (a power of two, less one).
-    let mask: Int
-    /// The sorted lists of entries, one after another.
-    let lists: UnsafeBufferPointer<UInt16>
-    /// The bitmaps of member numbers, one after another, each ``words`` long.
-    let bitmaps: UnsafeBufferPointer<UInt64>
-    /// Words per bitmap.
-    let words: Int
+    /// Where the chunk's memory is: plain pointers, so that a search holding them retains nothing.
+    let view: View
+
+    /// The chunk's memory, allocated once and freed with the chunk: a search reads it through ``View`` while it holds
+    /// the chunk.
+    struct View {
+        /// The chunk's first ordinal: a task's member number in the chunk is its ordinal's offset from it.
+        let base: Int64
+        /// Per member number: the task's lane, or ``absent`` when no task has that ordinal.
+        let lanes: UnsafeBufferPointer<UInt8>
+        /// Per member number and one more: where its record starts in `text`, so that it ends where the next one starts.
+        /// A record is the task's key (``TaskKey``, 8 bytes) then its folded name, so that checking a name and reading
+        /// the key of a match touch the same cache lines; an absent member's record is empty.
+        let bounds: UnsafeBufferPointer<Int32>
+        let text: UnsafeBufferPointer<UInt8>
+        /// Per trigram (``gramKey(_:)``): where the tasks whose name holds it are (``Postings/value``). An open-addressing
+        /// table of pairs (trigram key, postings value; a value of 0 marks a free slot), so that a search can ask for a
+        /// trigram's slot from memory before it reads it (``askForSlot(of:)``).
+        let table: UnsafeBufferPointer<UInt64>
+        /// Slots in `table`, less one (a power of two, less one).
+        let mask: Int
+        /// The sorted lists of entries, one after another.
+        let lists: UnsafeBufferPointer<UInt16>
+        /// The bitmaps of member numbers, one after another, each ``words`` long.
+        let bitmaps: UnsafeBufferPointer<UInt64>
+        /// Words per bitmap.
+        let words: Int
+
+    }
 
     static let absent: UInt8 = .max
 
@@ -125,25 +133,27 @@ final class NameChunk: @unchecked Sendable {
                 lists.append(contentsOf: list.map { Self.entry(member: Int($0), lane: Int(lanes[Int($0)])) }.sorted())
             }
         }
-        self.base = base
-        self.lists = Self.frozen(lists)
-        self.bitmaps = Self.frozen(bitmaps)
-        self.words = words
-        self.lanes = Self.frozen(lanes)
-        self.bounds = Self.frozen(bounds)
-        self.text = Self.frozen(text)
-        self.table = Self.frozen(table)
-        self.mask = mask
+        self.view = View(
+            base: base,
+            lanes: Self.frozen(lanes),
+            bounds: Self.frozen(bounds),
+            text: Self.frozen(text),
+            table: Self.frozen(table),
+            mask: mask,
+            lists: Self.frozen(lists),
+            bitmaps: Self.frozen(bitmaps),
+            words: words
+        )
         self.byteCount = text.count + span * 5 + lists.count * 2 + bitmaps.count * 8 + table.count * 8
     }
 
     deinit {
-        for buffer in [UnsafeRawBufferPointer(lanes), UnsafeRawBufferPointer(bounds), UnsafeRawBufferPointer(text)] {
+        for buffer in [UnsafeRawBufferPointer(view.lanes), UnsafeRawBufferPointer(view.bounds), UnsafeRawBufferPointer(view.text)] {
             buffer.deallocate()
         }
-        lists.deallocate()
-        bitmaps.deallocate()
-        table.deallocate()
+        view.lists.deallocate()
+        view.bitmaps.deallocate()
+        view.table.deallocate()
     }
 
     /// A copy of `array` that lives until the chunk is freed.
@@ -156,112 +166,6 @@ final class NameChunk: @unchecked Sendable {
     /// A trigram key's slot in `table`, before probing (the key is a hash already; its high bits are mixed down).
     static func slot(_ key: UInt64, mask: Int) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-    }
-
-    /// Asks for the slot where a trigram's postings would be (``postings(of:)`` reads it soon).
-    func askForSlot(of key: UInt64) {
-        drs_prefetch_kept(table.baseAddress.unsafelyUnwrapped + 2 * Self.slot(key, mask: mask))
-    }
-
-    /// A trigram's ``Postings/value``, or 0 when no name of the chunk holds it.
-    func postings(of key: UInt64) -> UInt64 {
-        var slot = Self.slot(key, mask: mask)
-        while true {
-            let value = table[2 * slot + 1]
-            if value == 0 || table[2 * slot] == key { return value }
-            slot = (slot + 1) & mask
-        }
-    }
-
-    /// Asks for a trigram's list (``appendCandidates(_:lane:chunk:to:)`` reads it soon); a bitmap is read in order,
-    /// which the processor foresees by itself.
-    func askForList(_ value: UInt64) {
-        let postings = Postings(value: value)
-        guard !postings.isBitmap, let start = lists.baseAddress?.advanced(by: postings.start) else { return }
-        for offset in stride(from: 0, to: postings.count * 2, by: 64) { drs_prefetch_kept(UnsafeRawPointer(start) + offset) }
-    }
-
-    /// Appends to `search`'s candidates the chunk's tasks in `lane` whose name holds every one of a fragment's distinct
-    /// trigrams, given their postings here (``postings(of:)``, none 0), in member order.
-    func appendCandidates(_ values: UnsafeBufferPointer<UInt64>, lane: Int, chunk number: Int, to search: inout NameSearch) {
-        precondition(!values.isEmpty, "a fragment of fewer than three characters has no trigram to look up")
-        guard (0..<Self.laneCapacity).contains(lane) else { return }
-        search.listed.removeAll(keepingCapacity: true)
-        search.mapped.removeAll(keepingCapacity: true)
-        for value in values {
-            let postings = Postings(value: value)
-            if postings.isBitmap {
-                search.mapped.append(postings.start)
-                continue
-            }
-            // The lane's part of the list.
-            let start = postings.start
-            let end = start + postings.count
-            let low = lowerBound(Self.entry(member: 0, lane: lane), start, end)
-            let high = lane + 1 == Self.laneCapacity ? end : lowerBound(Self.entry(member: 0, lane: lane + 1), low, end)
-            guard low < high else { return }
-            search.listed.append(low..<high)
-        }
-        let tag = UInt64(number) << 32
-        if search.listed.isEmpty {
-            // Every trigram is in many names: the candidates are the AND of their bitmaps, a word at a time, in the lane.
-            let starts = search.mapped
-            for index in 0..<words {
-                var word = bitmaps[starts[0] + index]
-                for other in 1..<starts.count { word &= bitmaps[starts[other] + index] }
-                while word != 0 {
-                    let member = index << 6 | word.trailingZeroBitCount
-                    if Int(lanes[member]) == lane { search.candidates.append(tag | UInt64(member)) }
-                    word &= word - 1
-                }
-            }
-            return
-        }
-        // The rarest trigram's entries, kept when every other trigram's list (merged alongside: entries of one lane
-        // compare as their members do) and bitmap holds them.
-        search.listed.sort { $0.count < $1.count }
-        // The search's buffers, borrowed (writing them through `search` would check their uniqueness at every step).
-        var (cursors, ends, candidates) = ([Int](), [Int](), [UInt64]())
-        swap(&cursors, &search.cursors)
-        swap(&ends, &search.ends)
-        swap(&candidates, &search.candidates)
-        defer {
-            swap(&cursors, &search.cursors)
-            swap(&ends, &search.ends)
-            swap(&candidates, &search.candidates)
-        }
-        cursors.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        for list in search.listed {
-            cursors.append(list.lowerBound)
-            ends.append(list.upperBound)
-        }
-        let others = cursors.count
-        next: for position in search.listed[0] {
-            let entry = lists[position]
-            for other in 1..<others {
-                let end = ends[other]
-                var cursor = cursors[other]
-                while cursor < end && lists[cursor] < entry { cursor += 1 }
-                cursors[other] = cursor
-                guard cursor < end else { break next }
-                if lists[cursor] != entry { continue next }
-            }
-            let member = Int(entry) & (Self.size - 1)
-            let (word, bit) = (member >> 6, UInt64(member & 63))
-            for start in search.mapped where bitmaps[start + word] & (1 << bit) == 0 { continue next }
-            candidates.append(tag | UInt64(member))
-        }
-    }
-
-    /// The first position in `lists[start..<end]` (sorted) whose entry is not below `entry`.
-    private func lowerBound(_ entry: UInt16, _ start: Int, _ end: Int) -> Int {
-        var (low, high) = (start, end)
-        while low < high {
-            let middle = (low + high) / 2
-            if lists[middle] < entry { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 
     /// Whether `haystack` contains `needle` (not empty): each place that starts with the needle's first byte compared
@@ -314,5 +218,113 @@ extension Array where Element == UInt16 {
     /// Appends `member` unless it is already the last element (a name holding one trigram twice).
     fileprivate mutating func appendOnce(_ member: UInt16) {
         if last != member { append(member) }
+    }
+}
+
+extension NameChunk.View {
+    /// Asks for the slot where a trigram's postings would be (``postings(of:)`` reads it soon).
+    func askForSlot(of key: UInt64) {
+        drs_prefetch_kept(table.baseAddress.unsafelyUnwrapped + 2 * NameChunk.slot(key, mask: mask))
+    }
+
+    /// A trigram's ``Postings/value``, or 0 when no name of the chunk holds it.
+    func postings(of key: UInt64) -> UInt64 {
+        var slot = NameChunk.slot(key, mask: mask)
+        while true {
+            let value = table[2 * slot + 1]
+            if value == 0 || table[2 * slot] == key { return value }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Asks for a trigram's list (``appendCandidates(_:lane:chunk:to:)`` reads it soon); a bitmap is read in order,
+    /// which the processor foresees by itself.
+    func askForList(_ value: UInt64) {
+        let postings = NameChunk.Postings(value: value)
+        guard !postings.isBitmap, let start = lists.baseAddress?.advanced(by: postings.start) else { return }
+        for offset in stride(from: 0, to: postings.count * 2, by: 64) { drs_prefetch_kept(UnsafeRawPointer(start) + offset) }
+    }
+
+    /// Appends to `search`'s candidates the chunk's tasks in `lane` whose name holds every one of a fragment's distinct
+    /// trigrams, given their postings here (``postings(of:)``, none 0), in member order.
+    func appendCandidates(_ values: UnsafeBufferPointer<UInt64>, lane: Int, chunk number: Int, to search: inout NameSearch) {
+        precondition(!values.isEmpty, "a fragment of fewer than three characters has no trigram to look up")
+        guard (0..<NameChunk.laneCapacity).contains(lane) else { return }
+        search.listed.removeAll(keepingCapacity: true)
+        search.mapped.removeAll(keepingCapacity: true)
+        for value in values {
+            let postings = NameChunk.Postings(value: value)
+            if postings.isBitmap {
+                search.mapped.append(postings.start)
+                continue
+            }
+            // The lane's part of the list.
+            let start = postings.start
+            let end = start + postings.count
+            let low = lowerBound(NameChunk.entry(member: 0, lane: lane), start, end)
+            let high = lane + 1 == NameChunk.laneCapacity ? end : lowerBound(NameChunk.entry(member: 0, lane: lane + 1), low, end)
+            guard low < high else { return }
+            search.listed.append(low..<high)
+        }
+        let tag = UInt64(number) << 32
+        if search.listed.isEmpty {
+            // Every trigram is in many names: the candidates are the AND of their bitmaps, a word at a time, in the lane.
+            let starts = search.mapped
+            for index in 0..<words {
+                var word = bitmaps[starts[0] + index]
+                for other in 1..<starts.count { word &= bitmaps[starts[other] + index] }
+                while word != 0 {
+                    let member = index << 6 | word.trailingZeroBitCount
+                    if Int(lanes[member]) == lane { search.candidates.append(tag | UInt64(member)) }
+                    word &= word - 1
+                }
+            }
+            return
+        }
+        // The rarest trigram's entries, kept when every other trigram's list (merged alongside: entries of one lane
+        // compare as their members do) and bitmap holds them.
+        search.listed.sort { $0.count < $1.count }
+        // The search's buffers, borrowed (writing them through `search` would check their uniqueness at every step).
+        var (cursors, ends, candidates) = ([Int](), [Int](), [UInt64]())
+        swap(&cursors, &search.cursors)
+        swap(&ends, &search.ends)
+        swap(&candidates, &search.candidates)
+        defer {
+            swap(&cursors, &search.cursors)
+            swap(&ends, &search.ends)
+            swap(&candidates, &search.candidates)
+        }
+        cursors.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        for list in search.listed {
+            cursors.append(list.lowerBound)
+            ends.append(list.upperBound)
+        }
+        let others = cursors.count
+        next: for position in search.listed[0] {
+            let entry = lists[position]
+            for other in 1..<others {
+                let end = ends[other]
+                var cursor = cursors[other]
+                while cursor < end && lists[cursor] < entry { cursor += 1 }
+                cursors[other] = cursor
+                guard cursor < end else { break next }
+                if lists[cursor] != entry { continue next }
+            }
+            let member = Int(entry) & (NameChunk.size - 1)
+            let (word, bit) = (member >> 6, UInt64(member & 63))
+            for start in search.mapped where bitmaps[start + word] & (1 << bit) == 0 { continue next }
+            candidates.append(tag | UInt64(member))
+        }
+    }
+
+    /// The first position in `lists[start..<end]` (sorted) whose entry is not below `entry`.
+    private func lowerBound(_ entry: UInt16, _ start: Int, _ end: Int) -> Int {
+        var (low, high) = (start, end)
+        while low < high {
+            let middle = (low + high) / 2
+            if lists[middle] < entry { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }

@@ -23,6 +23,15 @@ final class NameIndex: Sendable {
         var chunks: [Key: NameChunk] = [:]
         var reading: Set<Key> = []
         var bytes = 0
+        /// Moves whenever chunks are let go (the limit passed).
+        var generation = 0
+    }
+
+    /// A tenant's chunks as one connection keeps them (``ConnectionFacets/nameViews``).
+    struct Held {
+        var generation: Int
+        var chunks: [NameChunk]
+        var views: [NameChunk.View]
     }
 
     private let state = Mutex(State())
@@ -52,7 +61,14 @@ final class NameIndex: Sendable {
         let keys = try Self.chunks(of: tenant, db)
         // A tenant whose names would not fit in the limit is counted by the walk, rather than read over and over.
         guard keys.count * NameChunk.typicalBytes <= limit else { return unservable() }
-        var held = state.withLock { state in keys.map { state.chunks[$0] } }
+        let known = ConnectionFacets.of(db)
+        let needle = Array(folded.utf8)
+        if let kept = known.nameViews[tenant], kept.generation == state.withLock({ $0.generation }) {
+            return NameSearch.matches(of: needle, lane: lane, in: kept.views)
+        }
+        let generation: Int
+        var held: [NameChunk?]
+        (held, generation) = state.withLock { state in (keys.map { state.chunks[$0] }, state.generation) }
         let missing = keys.indices.filter { held[$0] == nil }
         if !missing.isEmpty {
             let claimed: [Int] = state.withLock { state in
@@ -75,18 +91,30 @@ final class NameIndex: Sendable {
             state.withLock { state in
                 state.reading.subtract(claimedKeys)
                 for (key, chunk) in zip(claimedKeys, read) {
-                    if state.bytes + chunk.byteCount > limit {
-                        state.chunks.removeAll()
-                        state.bytes = 0
-                    }
+                    if state.bytes + chunk.byteCount > limit { Self.letGo(&state) }
                     if state.chunks.updateValue(chunk, forKey: key) == nil { state.bytes += chunk.byteCount }
                 }
             }
             for (index, chunk) in zip(claimed, read) { held[index] = chunk }
             guard claimed.count == missing.count else { return unservable() }
         }
-        return NameSearch.matches(of: Array(folded.utf8), lane: lane, in: held.compactMap { $0 })
+        // The connection holds the chunks for this search and the next ones while the file is unchanged; the search
+        // reads their memory through their views.
+        let chunks = held.compactMap { $0 }
+        let kept = Held(generation: generation, chunks: chunks, views: chunks.map(\.view))
+        known.nameViews[tenant] = kept
+        return NameSearch.matches(of: needle, lane: lane, in: kept.views)
     }
+
+    /// Lets every chunk go (the limit passed): connections let the chunks they keep go at their next search.
+    private static func letGo(_ state: inout State) {
+        state.chunks.removeAll()
+        state.bytes = 0
+        state.generation += 1
+    }
+
+    /// The same, for tests.
+    func letGo() { state.withLock { Self.letGo(&$0) } }
 
     /// Counts a search served another way.
     private func unservable() -> NameMatches? {

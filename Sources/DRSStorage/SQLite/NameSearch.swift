@@ -23,18 +23,20 @@ struct NameSearch {
 
     /// The tasks in `lane` whose folded name contains `needle` (the UTF-8 of a folded fragment of three or more
     /// characters), in the order of `chunks` (ordinal order) and of their members.
-    static func matches(of needle: [UInt8], lane: Int, in chunks: [NameChunk]) -> NameMatches {
+    /// The caller holds the chunks of `chunks` (``NameChunk/view``) meanwhile.
+    static func matches(of needle: [UInt8], lane: Int, in chunks: [NameChunk.View]) -> NameMatches {
         let grams = NameChunk.gramKeys(of: needle)
         let count = grams.count
         // Every chunk's slots of the trigrams are asked for from memory first, then read, and the lists they point to
         // asked for; only then is any list read (a large tenant's chunks are far apart and not in the caches).
         for chunk in chunks { for key in grams { chunk.askForSlot(of: key) } }
         var values = [UInt64](repeating: 0, count: chunks.count * count)
-        var held = [Bool](repeating: false, count: chunks.count)
+        var held = [Bool](repeating: true, count: chunks.count)
         for (number, chunk) in chunks.enumerated() {
-            held[number] = grams.indices.allSatisfy { index in
-                values[number * count + index] = chunk.postings(of: grams[index])
-                return values[number * count + index] != 0
+            for index in 0..<count {
+                let value = chunk.postings(of: grams[index])
+                values[number * count + index] = value
+                if value == 0 { held[number] = false }
             }
             if held[number] { for index in 0..<count { chunk.askForList(values[number * count + index]) } }
         }
@@ -48,24 +50,16 @@ struct NameSearch {
         return search.check(needle, chunks)
     }
 
-    /// Where a chunk's records are (plain pointers: reading them retains nothing).
-    private struct Records {
-        var base: Int64
-        var bounds: UnsafePointer<Int32>?
-        var text: UnsafePointer<UInt8>?
-    }
-
     /// The candidates whose name contains `needle`.
-    private func check(_ needle: [UInt8], _ chunks: [NameChunk]) -> NameMatches {
+    private func check(_ needle: [UInt8], _ chunks: [NameChunk.View]) -> NameMatches {
         var matches = NameMatches()
-        let records = chunks.map { Records(base: $0.base, bounds: $0.bounds.baseAddress, text: $0.text.baseAddress) }
         let candidates = self.candidates
         let count = candidates.count
         let ahead = Self.ahead
         // A candidate's chunk has its records, and a member's bounds are followed by the next member's.
-        func place(_ candidate: UInt64) -> (records: Records, bounds: UnsafePointer<Int32>, text: UnsafePointer<UInt8>, member: Int) {
-            let records = records[Int(candidate >> 32)]
-            return (records, records.bounds.unsafelyUnwrapped, records.text.unsafelyUnwrapped, Int(candidate & 0xFFFF_FFFF))
+        func place(_ candidate: UInt64) -> (chunk: NameChunk.View, bounds: UnsafePointer<Int32>, text: UnsafePointer<UInt8>, member: Int) {
+            let chunk = chunks[Int(candidate >> 32)]
+            return (chunk, chunk.bounds.baseAddress.unsafelyUnwrapped, chunk.text.baseAddress.unsafelyUnwrapped, Int(candidate & 0xFFFF_FFFF))
         }
         func askForBounds(_ number: Int) {
             let (_, bounds, _, member) = place(candidates[number])
