@@ -14,7 +14,8 @@ import Glibc
 /// A trigram's tasks are a sorted list of entries, each a member number with the task's lane in the bits above it
 /// (``entry(member:lane:)``), so a search reads only its lane's part of a list; or, for a trigram in more than one
 /// name in sixteen, a bitmap of member numbers (every lane). The chunk's arrays are allocated once and read through
-/// pointers for its lifetime: a search retains nothing per list, per step or per candidate.
+/// pointers for its lifetime: a search retains nothing per list, per step or per candidate. (`@unchecked`: that
+/// memory is written only by `init`, then read by any thread.)
 final class NameChunk: @unchecked Sendable {
     /// Ordinals per chunk: a chunk is read again as a whole when one of its names or lanes changes.
     static let shift = 13
@@ -52,7 +53,6 @@ final class NameChunk: @unchecked Sendable {
         let bitmaps: UnsafeBufferPointer<UInt64>
         /// Words per bitmap.
         let words: Int
-
     }
 
     static let absent: UInt8 = .max
