@@ -17,7 +17,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 DRS = Path(os.environ.get("DRS_BIN", REPO / ".build" / "debug" / "drs"))
-POSTGRES_URL = os.environ.get("DRS_TEST_POSTGRES_URL")
+POSTGRES_URL = os.environ.get("DRS_TEST_POSTGRES_URL") or None  # an empty value counts as none
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 

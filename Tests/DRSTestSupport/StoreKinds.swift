@@ -44,7 +44,8 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
 /// The PostgreSQL server of the test run, and a fresh database on it per test.
 public enum PostgresTestServer {
     /// `postgres://user@host:port/database` of a server where the user may create databases.
-    public static var url: String? { ProcessInfo.processInfo.environment["DRS_TEST_POSTGRES_URL"] }
+    /// An empty value counts as none.
+    public static var url: String? { ProcessInfo.processInfo.environment["DRS_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 } }
 
     /// Creates an empty database, runs `body` with its URL, then drops it.
     public static func withFreshDatabase<T>(_ body: (String) async throws -> T) async throws -> T {

@@ -16,7 +16,7 @@ import pytest
 
 from drs_harness import POSTGRES_URL, Server, fresh_database, make_task, post_jobs, run_drs
 
-CTL = os.environ.get("DRS_TEST_POSTGRES_CTL")
+CTL = os.environ.get("DRS_TEST_POSTGRES_CTL") or None
 pytestmark = pytest.mark.skipif(not (POSTGRES_URL and CTL), reason="needs scripts/with-postgres")
 PASSWORD = "two-processes-one-db"
 
