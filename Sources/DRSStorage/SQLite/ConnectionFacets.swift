@@ -1,10 +1,11 @@
 import DRSSQLite
 
-/// The facet chunks (and the versions of name chunks) one connection read, kept while the database has not changed
-/// since: no other connection has committed (`PRAGMA data_version` is the same) and this one has changed no row
-/// (``SQLiteConnection/totalChanges``). A facet found here then needs neither its chunks' versions read again nor the
-/// shared cache asked. Any change empties it; so does passing ``limit`` bytes (or 1,024 tenants' name chunks). Only
-/// its connection's user touches it (the pool lends a connection to one user at a time).
+/// The facet chunks, and the name chunks with their versions, one connection read, kept while the database has not
+/// changed since: no other connection has committed (`PRAGMA data_version` is the same) and this one has changed no
+/// row (``SQLiteConnection/totalChanges``). A facet found here then needs neither its chunks' versions read again nor
+/// the shared cache asked; a name search neither its versions nor the ``NameIndex``. Any change empties it; so does
+/// passing ``limit`` bytes (or 1,024 tenants' name versions, 16 tenants' name chunks). Only its connection's user
+/// touches it (the pool lends a connection to one user at a time).
 final class ConnectionFacets {
     struct Key: Hashable {
         var tenant: Int64
